@@ -1,0 +1,72 @@
+"""What a factory needs to know about its model, read once through SQLAlchemy's inspection API."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import NoInspectionAvailable
+from sqlalchemy.orm import Mapper, RelationshipProperty
+
+__all__ = ["ModelInfo", "is_mapped_class", "model_info"]
+
+
+def is_mapped_class(candidate: object) -> bool:
+    """True if ``candidate`` is a class mapped by SQLAlchemy's ORM."""
+    if not isinstance(candidate, type):
+        return False
+    try:
+        return isinstance(sa_inspect(candidate), Mapper)
+    except NoInspectionAvailable:
+        return False
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Names and relationships of one mapped class."""
+
+    mapper: Mapper[Any]
+    field_names: frozenset[str]
+    column_keys: frozenset[str]
+    collections: tuple[str, ...]
+    accepts_any_keyword: bool
+
+
+def _constructor_arguments(model: type) -> tuple[set[str], bool]:
+    """Keyword names a custom ``__init__`` takes, and whether it takes ``**kwargs``."""
+    init = model.__init__
+    if getattr(init, "__name__", "") == "_declarative_constructor":
+        return set(), False
+    try:
+        parameters = inspect.signature(init).parameters.values()
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return set(), True
+    names = {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters)
+    return names - {"self"}, takes_any
+
+
+@functools.lru_cache(maxsize=None)
+def model_info(model: type) -> ModelInfo:
+    """Inspect ``model`` once (this configures the mappers, so call it lazily)."""
+    mapper: Mapper[Any] = sa_inspect(model)
+    descriptors = set(mapper.all_orm_descriptors.keys()) - {"__mapper__"}
+    names = set(mapper.attrs.keys()) | descriptors
+    init_names, takes_any = _constructor_arguments(model)
+    collections = tuple(
+        rel.key
+        for rel in mapper.relationships
+        if isinstance(rel, RelationshipProperty)
+        and rel.uselist
+        and rel.lazy not in ("dynamic", "write_only")
+    )
+    return ModelInfo(
+        mapper=mapper,
+        field_names=frozenset(names | init_names),
+        column_keys=frozenset(mapper.column_attrs.keys()),
+        collections=collections,
+        accepts_any_keyword=takes_any,
+    )

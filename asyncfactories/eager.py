@@ -1,0 +1,68 @@
+"""When a persisting call must flush each instance as it is created.
+
+By default ``create`` / ``create_many`` add everything and flush once at the end, so parents
+built by ``SubFactory`` and the rows of a batch go in one flush. That is only safe if no
+declaration reads a value the database generates for a parent while the build is still
+running — ``SelfAttribute("author.id")``, or a ``LazyAttribute`` that may do the same. Where
+the declarations of a factory (or of any factory it reaches through ``SubFactory`` /
+``RelatedFactory``) could, every instance of that call is flushed as soon as it is created,
+exactly as factory_boy's ``"flush"`` mode does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from factory.declarations import (
+    LazyAttribute,
+    LazyAttributeSequence,
+    Maybe,
+    RelatedFactory,
+    SelfAttribute,
+    SubFactory,
+)
+
+__all__ = ["reads_generated_values"]
+
+_CACHE_ATTRIBUTE = "_asyncfactories_reads_generated_values"
+
+
+def _reads_through_instance(declaration: object) -> bool:
+    """A declaration that may read an attribute of a created parent instance."""
+    if isinstance(declaration, SelfAttribute):
+        return "." in declaration.attribute_name
+    if isinstance(declaration, (LazyAttribute, LazyAttributeSequence)):
+        return True
+    if isinstance(declaration, Maybe):
+        return any(_reads_through_instance(part) for part in (declaration.decider, declaration.yes, declaration.no))
+    return False
+
+
+def _related_factories(declarations: dict[str, Any]) -> list[Any]:
+    found = []
+    for declaration in declarations.values():
+        if isinstance(declaration, (SubFactory, RelatedFactory)):
+            found.append(declaration.get_factory())
+    return found
+
+
+def _reads(factory: Any, extra: dict[str, Any], seen: set[type]) -> bool:
+    if factory in seen or not hasattr(factory, "_meta"):
+        return False
+    seen.add(factory)
+    declarations = {**factory._meta.declarations, **extra}
+    has_parents = any(isinstance(d, SubFactory) for d in declarations.values())
+    if has_parents and any(_reads_through_instance(d) for d in declarations.values()):
+        return True
+    return any(_reads(related, {}, seen) for related in _related_factories(declarations))
+
+
+def reads_generated_values(factory: Any, extra: dict[str, Any]) -> bool:
+    """Whether a create of ``factory`` with call keywords ``extra`` must flush per instance."""
+    if not extra:
+        cached: bool | None = factory.__dict__.get(_CACHE_ATTRIBUTE)
+        if cached is None:
+            cached = _reads(factory, {}, set())
+            setattr(factory, _CACHE_ATTRIBUTE, cached)
+        return cached
+    return _reads(factory, extra, set())

@@ -1,0 +1,115 @@
+"""Errors raised by asyncfactories itself.
+
+Hierarchy::
+
+    factory.errors.FactoryError
+    └── FactoryError
+        ├── ConfigurationError          (also TypeError)
+        ├── UnknownFieldError           (also TypeError)
+        ├── UnknownStateError
+        ├── MissingRequiredFieldError
+        ├── SessionNotBoundError        (also RuntimeError)
+        └── SessionTypeError            (also TypeError)
+
+Where factory_boy raised a builtin for the same mistake, ours derives from it too, so a
+migrated ``pytest.raises(TypeError)`` keeps passing. Errors coming from the database are
+SQLAlchemy's own and are never wrapped (see ``persistence``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+import factory.errors
+
+__all__ = [
+    "ConfigurationError",
+    "FactoryError",
+    "MissingRequiredFieldError",
+    "SessionNotBoundError",
+    "SessionTypeError",
+    "UnknownFieldError",
+    "UnknownStateError",
+]
+
+
+class FactoryError(factory.errors.FactoryError):
+    """Base class of every error asyncfactories raises itself."""
+
+
+class ConfigurationError(FactoryError, TypeError):
+    """A factory class is declared or configured in a way that cannot work.
+
+    Raised when the class is defined where possible (conflicting models, an invalid
+    ``Meta`` option) and otherwise when the factory is first used (an abstract factory
+    asked to build).
+    """
+
+
+class UnknownFieldError(FactoryError, TypeError):
+    """A declaration or keyword names something the model does not have."""
+
+    def __init__(self, factory_name: str, field: str, valid_names: Iterable[str], where: str) -> None:
+        self.factory_name = factory_name
+        self.field = field
+        self.valid_names = sorted(valid_names)
+        close = difflib.get_close_matches(field, self.valid_names, n=3)
+        hint = f"did you mean {', '.join(repr(name) for name in close)}?" if close else (
+            f"valid names are {', '.join(self.valid_names)}"
+        )
+        super().__init__(
+            f"{factory_name}: {where} {field!r} is not a mapped attribute, constructor argument, "
+            f"Params entry or post-generation hook of the model; {hint} "
+            f"(to allow unknown names, set Meta.check_model = False)"
+        )
+
+
+class UnknownStateError(FactoryError):
+    """A state name was asked for that the factory does not define."""
+
+    def __init__(self, factory_name: str, state: str, valid_names: Iterable[str]) -> None:
+        self.factory_name = factory_name
+        self.state = state
+        self.valid_names = sorted(valid_names)
+        valid = ", ".join(self.valid_names) or "(none defined)"
+        super().__init__(
+            f"{factory_name} has no state {state!r}; valid states: {valid}. Define it as a Trait "
+            f"in 'class Params' or as a 'state_{state}()' classmethod."
+        )
+
+
+class MissingRequiredFieldError(FactoryError):
+    """A field declared with ``Require()`` was not given as a keyword."""
+
+    def __init__(self, factory_name: str, field: str) -> None:
+        self.factory_name = factory_name
+        self.field = field
+        super().__init__(
+            f"{factory_name}: field {field!r} is declared Require() and must be passed as a keyword, "
+            f"e.g. {factory_name}.build({field}=...)"
+        )
+
+
+class SessionNotBoundError(FactoryError, RuntimeError):
+    """No session could be found for a call that persists."""
+
+    def __init__(self, factory_name: str, call: str) -> None:
+        self.factory_name = factory_name
+        super().__init__(
+            f"{factory_name}.{call}() has no session to persist through. Pass one as "
+            f"{call}(session=...), use {factory_name}.using(session), wrap the call in "
+            f"'async with bind_session(session):', or set Meta.sqlalchemy_session "
+            f"(or __async_session__) / Meta.sqlalchemy_session_factory on the factory."
+        )
+
+
+class SessionTypeError(FactoryError, TypeError):
+    """An async call got a synchronous session, or the reverse."""
+
+    def __init__(self, factory_name: str, call: str, got: object, use: str) -> None:
+        self.factory_name = factory_name
+        super().__init__(
+            f"{factory_name}.{call}() got a {type(got).__name__}; use {factory_name}.{use}() "
+            f"with that session instead."
+        )

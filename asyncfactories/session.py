@@ -1,0 +1,125 @@
+"""Which session a persisting call uses (SPEC §4.2), ``bind_session``, and per-session locks.
+
+Resolution, first match wins: the ``session=`` argument; a builder's ``.using(session)``; the
+innermost ``bind_session`` block (a context variable, so concurrent tasks can bind different
+sessions); the class's ``Meta.sqlalchemy_session`` or its aliases ``__async_session__`` /
+``__session__`` (read at call time, nearest class first); ``Meta.sqlalchemy_session_factory``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
+from sqlalchemy.orm import Session, scoped_session
+
+from .exceptions import ConfigurationError, SessionNotBoundError, SessionTypeError
+from .options import SESSION_ALIASES
+
+__all__ = ["ResolvedSession", "bind_session", "find_session_source", "open_session", "session_lock"]
+
+SessionT = TypeVar("SessionT", AsyncSession, Session)
+
+_bound_session: ContextVar[AsyncSession | Session | None] = ContextVar(
+    "asyncfactories_bound_session", default=None
+)
+
+#: Class attribute recording that a class's own ``Meta`` sets ``sqlalchemy_session``.
+OWN_META_SESSION_FLAG = "_asyncfactories_own_meta_session"
+
+
+class bind_session:  # noqa: N801 - used like a function, as contextlib's helpers are
+    """Bind ``session`` to every factory for the duration of a ``with`` / ``async with`` block.
+
+    The binding lives in a context variable: concurrent tasks can each bind their own
+    session, and blocks nest (the innermost wins). A ``session=`` argument or a builder's
+    ``.using(session)`` still take precedence.
+    """
+
+    def __init__(self, session: AsyncSession | Session) -> None:
+        self.session = session
+        self._tokens: list[Token[AsyncSession | Session | None]] = []
+
+    def __enter__(self) -> AsyncSession | Session:
+        self._tokens.append(_bound_session.set(self.session))
+        return self.session
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        _bound_session.reset(self._tokens.pop())
+
+    async def __aenter__(self) -> AsyncSession | Session:
+        return self.__enter__()
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.__exit__(exc_type, exc, tb)
+
+
+def _class_session(factory: type) -> object | None:
+    """``Meta.sqlalchemy_session`` or an alias, from the nearest class that sets one."""
+    for klass in factory.__mro__:
+        own = vars(klass)
+        for alias in SESSION_ALIASES:
+            if own.get(alias) is not None:
+                return own[alias]
+        if own.get(OWN_META_SESSION_FLAG):
+            return getattr(klass, "_meta").sqlalchemy_session
+    return None
+
+
+def find_session_source(factory: Any, explicit: object | None, from_builder: object | None) -> object | None:
+    """The first session, or session-making callable, in resolution order (or None)."""
+    for candidate in (explicit, from_builder, _bound_session.get(), _class_session(factory)):
+        if candidate is not None:
+            return candidate
+    source: object | None = factory._meta.sqlalchemy_session_factory
+    return source
+
+
+@dataclass(frozen=True)
+class ResolvedSession(Generic[SessionT]):
+    """A session to persist through, and whether this library opened it (and must close it)."""
+
+    session: SessionT
+    owned: bool
+
+
+def open_session(
+    factory_name: str, call: str, source: object | None, wanted: type[SessionT], other_call: str
+) -> ResolvedSession[SessionT]:
+    """Turn a session source into a session of type ``wanted``, or raise a clear error."""
+    if source is None:
+        raise SessionNotBoundError(factory_name, call)
+    owned = False
+    session: object = source
+    if isinstance(source, (async_scoped_session, scoped_session)):
+        session = source()
+    elif not isinstance(source, (AsyncSession, Session)):
+        if not callable(source):
+            raise ConfigurationError(
+                f"{factory_name}: the session source {source!r} is neither a session nor a callable "
+                f"returning one; pass an AsyncSession, a Session or a sessionmaker"
+            )
+        session, owned = source(), True
+    if not isinstance(session, wanted):
+        raise SessionTypeError(factory_name, call, session, other_call)
+    return ResolvedSession(session, owned)
+
+
+_locks: weakref.WeakKeyDictionary[AsyncSession, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def session_lock(session: AsyncSession) -> asyncio.Lock:
+    """One lock per ``AsyncSession``: concurrent creates on one session take turns."""
+    lock = _locks.get(session)
+    if lock is None:
+        lock = _locks[session] = asyncio.Lock()
+    return lock
