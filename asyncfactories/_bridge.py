@@ -9,7 +9,8 @@ used: SQLAlchemy's private greenlet helpers moved between 2.0 and 2.1.
 
 from __future__ import annotations
 
-from typing import Callable, Concatenate, ParamSpec, TypeVar
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session

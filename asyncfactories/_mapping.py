@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import inspect
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +36,9 @@ class ModelInfo:
 
 def _constructor_arguments(model: type) -> tuple[set[str], bool]:
     """Keyword names a custom ``__init__`` takes, and whether it takes ``**kwargs``."""
-    init = model.__init__
+    init = vars(model).get("__init__") or next(
+        (vars(klass)["__init__"] for klass in model.__mro__ if "__init__" in vars(klass)), object.__init__
+    )
     if getattr(init, "__name__", "") == "_declarative_constructor":
         return set(), False
     try:
@@ -49,9 +50,18 @@ def _constructor_arguments(model: type) -> tuple[set[str], bool]:
     return names - {"self"}, takes_any
 
 
-@functools.lru_cache(maxsize=None)
+_cache: dict[type, ModelInfo] = {}
+
+
 def model_info(model: type) -> ModelInfo:
     """Inspect ``model`` once (this configures the mappers, so call it lazily)."""
+    info = _cache.get(model)
+    if info is None:
+        info = _cache[model] = _inspect_model(model)
+    return info
+
+
+def _inspect_model(model: type) -> ModelInfo:
     mapper: Mapper[Any] = sa_inspect(model)
     descriptors = set(mapper.all_orm_descriptors.keys()) - {"__mapper__"}
     names = set(mapper.attrs.keys()) | descriptors

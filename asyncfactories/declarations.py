@@ -20,7 +20,7 @@ from factory.declarations import SelfAttribute as SelfAttribute
 from factory.declarations import Sequence as Sequence
 from factory.declarations import SubFactory as SubFactory
 from factory.declarations import Trait as Trait
-from factory.declarations import Transformer as Transformer
+from factory.declarations import Transformer as Transformer  # type: ignore[attr-defined]  # not in types-factory-boy 0.4
 from factory.faker import Faker as Faker
 from factory.helpers import post_generation as post_generation
 

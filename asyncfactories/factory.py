@@ -9,7 +9,7 @@ flush (``persistence.py``). ``create_sync`` / ``create_batch_sync`` do the same 
 from __future__ import annotations
 
 import inspect
-from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, get_args, get_origin
 
 from factory import enums
 from factory.alchemy import SQLAlchemyModelFactory
@@ -31,6 +31,15 @@ from .stubbing import assign_fake_keys, collecting_builds, record_built
 __all__ = ["ModelFactory", "ModelFactoryMeta"]
 
 ModelT = TypeVar("ModelT")
+Strategy = Literal["build", "create", "stub"]
+
+if TYPE_CHECKING:
+    # types-factory-boy makes these generic; at run time they are not subscriptable.
+    _MetaclassBase = FactoryMetaClass[Any]
+    _FactoryBase = SQLAlchemyModelFactory[Any]
+else:
+    _MetaclassBase = FactoryMetaClass
+    _FactoryBase = SQLAlchemyModelFactory
 
 
 def _model_sources(factory_name: str, attrs: dict[str, Any]) -> dict[str, object]:
@@ -62,7 +71,7 @@ def _resolve_model(factory_name: str, attrs: dict[str, Any]) -> object | None:
     return models[0] if models else None
 
 
-class ModelFactoryMeta(FactoryMetaClass):  # type: ignore[misc]  # factory_boy's metaclass is untyped
+class ModelFactoryMeta(_MetaclassBase):
     """Reads the model from the generic parameter / ``__model__`` / ``Meta`` and checks the class."""
 
     def __new__(mcs, class_name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
@@ -70,12 +79,12 @@ class ModelFactoryMeta(FactoryMetaClass):  # type: ignore[misc]  # factory_boy's
         meta = meta_from_class_body(class_name, attrs, model)
         attrs["Meta"] = meta
         attrs[OWN_META_SESSION_FLAG] = vars(meta).get("sqlalchemy_session") is not None
-        new_class = super().__new__(mcs, class_name, bases, attrs)
+        new_class = super().__new__(mcs, class_name, bases, attrs)  # type: ignore[arg-type]  # stubs say tuple[type]
         model_check.check_factory(new_class)
         return new_class
 
 
-class ModelFactory(SQLAlchemyModelFactory, Generic[ModelT], metaclass=ModelFactoryMeta):  # type: ignore[misc]
+class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     """A factory_boy factory for a SQLAlchemy model that persists through (async) sessions.
 
     Declare the model as the generic parameter (``class UserFactory(ModelFactory[User])``),
@@ -83,6 +92,7 @@ class ModelFactory(SQLAlchemyModelFactory, Generic[ModelT], metaclass=ModelFacto
     """
 
     _options_class = ModelFactoryOptions
+    _meta: ModelFactoryOptions
     __model__: ClassVar[type[Any] | None] = None
 
     class Meta:
@@ -113,7 +123,7 @@ class ModelFactory(SQLAlchemyModelFactory, Generic[ModelT], metaclass=ModelFacto
     # ----------------------------------------------------------------- factory_boy hooks
 
     @classmethod
-    def _generate(cls, strategy: str, params: dict[str, Any]) -> Any:
+    def _generate(cls, strategy: Strategy, params: dict[str, Any]) -> Any:
         if cls._meta.abstract:
             raise ConfigurationError(
                 f"{cls.__name__} is an abstract base factory and cannot build; subclass it with a "
@@ -241,7 +251,7 @@ class ModelFactory(SQLAlchemyModelFactory, Generic[ModelT], metaclass=ModelFacto
     # ----------------------------------------------------------------- persisting (async)
 
     @classmethod
-    async def create(  # type: ignore[override]  # factory_boy's create is sync; ours is awaited
+    async def create(
         cls, session: AsyncSession | None = None, **kwargs: Any
     ) -> ModelT:
         """Build one instance and persist it through an ``AsyncSession``.

@@ -41,7 +41,7 @@ def valid_names(factory: Any) -> frozenset[str]:
     names = set(info.field_names) | set(meta.parameters) | set(meta.exclude) | set(meta.rename)
     names |= set(meta.post_declarations.declarations)
     result = frozenset(names)
-    setattr(factory, "_asyncfactories_valid_names", result)
+    factory._asyncfactories_valid_names = result
     return result
 
 

@@ -8,7 +8,7 @@ Each option is declared once, as factory_boy's ``OptionDefault`` with a checker 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from factory.alchemy import SQLAlchemyOptions
 from factory.base import OptionDefault
@@ -85,18 +85,40 @@ def _check_bool(name: str) -> Any:
     return check
 
 
-class ModelFactoryOptions(SQLAlchemyOptions):  # type: ignore[misc]  # factory_boy stubs make it generic
-    """factory_boy's SQLAlchemy options plus asyncfactories' own."""
+if TYPE_CHECKING:
+    # types-factory-boy declares the options generic; at run time they are not subscriptable.
+    _OptionsBase = SQLAlchemyOptions[Any]
+else:
+    _OptionsBase = SQLAlchemyOptions
+
+
+class ModelFactoryOptions(_OptionsBase):
+    """factory_boy's SQLAlchemy options plus asyncfactories' own.
+
+    The attributes below are set by factory_boy from ``class Meta`` when the class is defined.
+    """
+
+    model: Any
+    abstract: bool
+    exclude: tuple[str, ...]
+    rename: dict[str, str]
+    sqlalchemy_session: Any
+    sqlalchemy_session_factory: Any
+    sqlalchemy_session_persistence: str | None
+    sqlalchemy_get_or_create: tuple[str, ...]
+    persistence_handler: Any
+    check_model: bool
 
     def _build_default_options(self) -> list[OptionDefault[Any]]:
-        ours = [
+        ours: list[OptionDefault[Any]] = [
             OptionDefault("sqlalchemy_session_persistence", "flush", inherit=True, checker=_check_persistence),
             OptionDefault("sqlalchemy_session_factory", None, inherit=True, checker=_check_session_factory),
             OptionDefault("persistence_handler", None, inherit=True, checker=_check_handler),
             OptionDefault("check_model", True, inherit=True, checker=_check_bool("check_model")),
         ]
         replaced = {option.name for option in ours}
-        inherited: list[OptionDefault[Any]] = super()._build_default_options()
+        # _build_default_options is factory_boy's documented extension point, missing from the stubs.
+        inherited: list[OptionDefault[Any]] = cast(Any, super())._build_default_options()
         return [option for option in inherited if option.name not in replaced] + ours
 
     def next_sequence(self) -> int:

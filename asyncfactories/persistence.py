@@ -13,8 +13,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from sqlalchemy import Select, select, tuple_
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select, tuple_
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Mapper, Session, selectinload
 
@@ -239,7 +239,7 @@ def get_or_create(
             f"{factory.__name__}: Meta.sqlalchemy_get_or_create names {missing[0]!r}, but the "
             f"factory gives it no value; declare it on the factory or pass it as a keyword"
         )
-    statement = select(model).filter_by(**{key: kwargs[key] for key in keys}).limit(1)
+    statement: Select[Any] = select(model).filter_by(**{key: kwargs[key] for key in keys}).limit(1)
     session.flush()
     existing = session.execute(statement).scalars().first()
     if existing is not None:

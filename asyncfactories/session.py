@@ -63,15 +63,17 @@ class bind_session:  # noqa: N801 - used like a function, as contextlib's helper
         self.__exit__(exc_type, exc, tb)
 
 
-def _class_session(factory: type) -> object | None:
+def _class_session(factory: Any) -> object | None:
     """``Meta.sqlalchemy_session`` or an alias, from the nearest class that sets one."""
     for klass in factory.__mro__:
         own = vars(klass)
         for alias in SESSION_ALIASES:
             if own.get(alias) is not None:
-                return own[alias]
+                source: object = own[alias]
+                return source
         if own.get(OWN_META_SESSION_FLAG):
-            return getattr(klass, "_meta").sqlalchemy_session
+            meta_source: object = vars(klass)["_meta"].sqlalchemy_session
+            return meta_source
     return None
 
 

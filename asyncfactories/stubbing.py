@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import Column
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Mapper, RelationshipDirection
 
 from ._mapping import model_info
@@ -50,7 +50,7 @@ def _next_fake_id() -> int:
         return next(_fake_ids)
 
 
-def _fake_key(column: Column[Any]) -> Any:
+def _fake_key(column: ColumnElement[Any]) -> Any:
     try:
         python_type = column.type.python_type
     except NotImplementedError:
@@ -93,9 +93,9 @@ def _link_foreign_keys(instance: Any, mapper: Mapper[Any]) -> None:
 def assign_fake_keys(instances: list[Any]) -> None:
     """Give every instance a fake unique primary key, then set foreign keys to match."""
     mappers = [model_info(type(instance)).mapper for instance in instances]
-    for instance, mapper in zip(instances, mappers):
+    for instance, mapper in zip(instances, mappers, strict=True):
         _assign_primary_key(instance, mapper)
-    for instance, mapper in zip(instances, mappers):
+    for instance, mapper in zip(instances, mappers, strict=True):
         _link_foreign_keys(instance, mapper)
-    for instance, mapper in zip(instances, mappers):
+    for instance, mapper in zip(instances, mappers, strict=True):
         _assign_primary_key(instance, mapper)
