@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import NoInspectionAvailable
-from sqlalchemy.orm import Mapper, RelationshipProperty
+from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty
 
 __all__ = ["ModelInfo", "is_mapped_class", "model_info"]
 
@@ -32,14 +33,25 @@ class ModelInfo:
     column_keys: frozenset[str]
     collections: tuple[str, ...]
     accepts_any_keyword: bool
+    #: ``(relationship key, keys of its local foreign-key columns)`` for each many-to-one.
+    parents: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
-def _constructor_arguments(model: type) -> tuple[set[str], bool]:
+def _original_init(mapper: Mapper[Any]) -> Callable[..., None] | None:
+    """The model's own ``__init__``, behind the wrapper SQLAlchemy installs on each mapped class."""
+    init = mapper.class_manager.original_init
+    for ancestor in mapper.iterate_to_root():  # a mapped subclass wraps its parent's wrapper
+        if init is ancestor.class_manager.new_init:
+            init = ancestor.class_manager.original_init
+    return init
+
+
+def _constructor_arguments(mapper: Mapper[Any]) -> tuple[set[str], bool]:
     """Keyword names a custom ``__init__`` takes, and whether it takes ``**kwargs``."""
-    init = vars(model).get("__init__") or next(
-        (vars(klass)["__init__"] for klass in model.__mro__ if "__init__" in vars(klass)), object.__init__
-    )
-    if getattr(init, "__name__", "") == "_declarative_constructor":
+    init = _original_init(mapper)
+    # The registry's default constructor takes **kwargs but accepts only mapped names. SQLAlchemy
+    # renames it "__init__", so it is recognised by identity, not by name.
+    if init is None or init is mapper.registry.constructor:
         return set(), False
     try:
         parameters = inspect.signature(init).parameters.values()
@@ -65,7 +77,7 @@ def _inspect_model(model: type) -> ModelInfo:
     mapper: Mapper[Any] = sa_inspect(model)
     descriptors = set(mapper.all_orm_descriptors.keys()) - {"__mapper__"}
     names = set(mapper.attrs.keys()) | descriptors
-    init_names, takes_any = _constructor_arguments(model)
+    init_names, takes_any = _constructor_arguments(mapper)
     collections = tuple(
         rel.key
         for rel in mapper.relationships
@@ -73,7 +85,13 @@ def _inspect_model(model: type) -> ModelInfo:
         and rel.uselist
         and rel.lazy not in ("dynamic", "write_only")
     )
+    parents = tuple(
+        (rel.key, frozenset(mapper.get_property_by_column(column).key for column in rel.local_columns))
+        for rel in mapper.relationships
+        if rel.direction is RelationshipDirection.MANYTOONE
+    )
     return ModelInfo(
+        parents=parents,
         mapper=mapper,
         field_names=frozenset(names | init_names),
         column_keys=frozenset(mapper.column_attrs.keys()),

@@ -4,84 +4,48 @@ Building (``build``, ``make``, ``attributes``, ``build_stubbed``) never touches 
 Persisting (``create``, ``create_many``) resolves a session (``session.py``), runs factory_boy's
 synchronous build inside ``AsyncSession.run_sync`` (``_bridge.py``) and writes the result with one
 flush (``persistence.py``). ``create_sync`` / ``create_batch_sync`` do the same with a ``Session``.
+Every entry point funnels into a ``*_with_plan`` method taking the builder's ``CallPlan``.
 """
 
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, get_args, get_origin
+import threading
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
-from factory import enums
 from factory.alchemy import SQLAlchemyModelFactory
-from factory.base import FactoryMetaClass
-from factory.builder import BuildStep, StepBuilder, parse_declarations
+from factory.builder import BuildStep, parse_declarations
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from . import model_check
 from ._bridge import run_in_session
-from ._mapping import is_mapped_class, model_info
+from ._definition import ModelFactoryMeta
+from ._mapping import model_info
+from ._steps import LayeredStepBuilder
+from .builder import EMPTY_PLAN, CallPlan, FactoryBuilder
 from .eager import reads_generated_values
 from .exceptions import ConfigurationError, SessionNotBoundError
-from .options import ModelFactoryOptions, meta_from_class_body
+from .options import ModelFactoryOptions
 from .persistence import current_call, get_or_create, initialise_collections, persist_call
-from .session import OWN_META_SESSION_FLAG, find_session_source, open_session
+from .relations import attach_children, recycling
+from .session import find_session_source, open_session
+from .states import STATES_KEY, state_names
 from .stubbing import assign_fake_keys, collecting_builds, record_built
 
 __all__ = ["ModelFactory", "ModelFactoryMeta"]
 
 ModelT = TypeVar("ModelT")
 Strategy = Literal["build", "create", "stub"]
+_BUILD: Strategy = "build"
+_CREATE: Strategy = "create"
+_seq_lock = threading.Lock()
 
 if TYPE_CHECKING:
-    # types-factory-boy makes these generic; at run time they are not subscriptable.
-    _MetaclassBase = FactoryMetaClass[Any]
+    # types-factory-boy makes the factory generic; at run time it is not subscriptable.
     _FactoryBase = SQLAlchemyModelFactory[Any]
 else:
-    _MetaclassBase = FactoryMetaClass
     _FactoryBase = SQLAlchemyModelFactory
-
-
-def _model_sources(factory_name: str, attrs: dict[str, Any]) -> dict[str, object]:
-    """Where the class body names its model: generic parameter, ``__model__``, ``Meta.model``."""
-    sources: dict[str, object] = {}
-    for base in attrs.get("__orig_bases__", ()):
-        args = get_args(base)
-        if isinstance(get_origin(base), ModelFactoryMeta) and args and not isinstance(args[0], TypeVar):
-            sources["the generic parameter"] = args[0]
-    if attrs.get("__model__") is not None:
-        sources["__model__"] = attrs["__model__"]
-    meta = attrs.get("Meta")
-    if meta is not None and vars(meta).get("model") is not None:
-        sources["Meta.model"] = vars(meta)["model"]
-    return sources
-
-
-def _resolve_model(factory_name: str, attrs: dict[str, Any]) -> object | None:
-    sources = _model_sources(factory_name, attrs)
-    models = list({id(model): model for model in sources.values()}.values())
-    if len(models) > 1:
-        given = ", ".join(f"{where} = {getattr(model, '__name__', model)}" for where, model in sources.items())
-        raise ConfigurationError(f"{factory_name}: the model is given more than once and disagrees ({given}); keep one")
-    if models and not is_mapped_class(models[0]):
-        raise ConfigurationError(
-            f"{factory_name}: the model {models[0]!r} is not a mapped SQLAlchemy class; "
-            f"give a class declared on a DeclarativeBase (or mapped imperatively)"
-        )
-    return models[0] if models else None
-
-
-class ModelFactoryMeta(_MetaclassBase):
-    """Reads the model from the generic parameter / ``__model__`` / ``Meta`` and checks the class."""
-
-    def __new__(mcs, class_name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
-        model = _resolve_model(class_name, attrs)
-        meta = meta_from_class_body(class_name, attrs, model)
-        attrs["Meta"] = meta
-        attrs[OWN_META_SESSION_FLAG] = vars(meta).get("sqlalchemy_session") is not None
-        new_class = super().__new__(mcs, class_name, bases, attrs)  # type: ignore[arg-type]  # stubs say tuple[type]
-        model_check.check_factory(new_class)
-        return new_class
 
 
 class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
@@ -93,7 +57,9 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     _options_class = ModelFactoryOptions
     _meta: ModelFactoryOptions
+    _asyncfactories_model_factory: ClassVar[bool] = True
     __model__: ClassVar[type[Any] | None] = None
+    _asyncfactories_seq: ClassVar[int] = 0
 
     class Meta:
         abstract = True
@@ -120,6 +86,63 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         new_class: type[ModelFactory[Any]] = ModelFactoryMeta(f"{target.__name__}Factory", (cls,), attrs)
         return new_class
 
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        """Override to supply values per built instance (above declarations, below states)."""
+        return {}
+
+    @classmethod
+    def state_names(cls) -> list[str]:
+        """Every state name: ``Params`` traits and ``state_<name>()`` methods, inherited included."""
+        return state_names(cls)
+
+    @classmethod
+    def _next_seq(cls) -> int:
+        """1, 2, 3, … per factory class (a subclass counts on its own); safe across threads."""
+        with _seq_lock:
+            value: int = cls.__dict__.get("_asyncfactories_seq", 0) + 1
+            cls._asyncfactories_seq = value
+        return value
+
+    @classmethod
+    def _reset_seq(cls) -> None:
+        """Restart ``_next_seq()`` at 1 and factory_boy's ``Sequence`` counter of this class."""
+        with _seq_lock:
+            cls._asyncfactories_seq = 0
+        cls._meta.reset_sequence(force=True)
+
+    # ----------------------------------------------------------------- builders
+
+    @classmethod
+    def state(cls, *names: str) -> FactoryBuilder[ModelT]:
+        """A builder with these states applied in order (later ones win).
+
+        Raises ``UnknownStateError`` listing the valid names for an unknown state.
+        """
+        return FactoryBuilder(cls).state(*names)
+
+    @classmethod
+    def using(cls, session: AsyncSession | Session) -> FactoryBuilder[ModelT]:
+        """A builder that persists through ``session``."""
+        return FactoryBuilder(cls).using(session)
+
+    @classmethod
+    def recycle(cls, *instances: Any) -> FactoryBuilder[ModelT]:
+        """A builder whose SubFactories reuse these instances (see :meth:`FactoryBuilder.recycle`)."""
+        return FactoryBuilder(cls).recycle(*instances)
+
+    @classmethod
+    def has(
+        cls, factory: type[ModelFactory[Any]] | FactoryBuilder[Any], n: int = 1, relationship: str | None = None
+    ) -> FactoryBuilder[ModelT]:
+        """A builder giving each object ``n`` children (see :meth:`FactoryBuilder.has`)."""
+        return FactoryBuilder(cls).has(factory, n, relationship)
+
+    @classmethod
+    def for_(cls, instance: Any, relationship: str | None = None) -> FactoryBuilder[ModelT]:
+        """A builder linking each object to ``instance`` (see :meth:`FactoryBuilder.for_`)."""
+        return FactoryBuilder(cls).for_(instance, relationship)
+
     # ----------------------------------------------------------------- factory_boy hooks
 
     @classmethod
@@ -129,7 +152,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
                 f"{cls.__name__} is an abstract base factory and cannot build; subclass it with a "
                 f"model, e.g. class UserFactory({cls.__name__}[User]): ..."
             )
-        return StepBuilder(cls._meta, params, strategy).build()
+        return LayeredStepBuilder(cls._meta, params, strategy).build()
 
     @classmethod
     def _instantiate(cls, model_class: type[Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -166,7 +189,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         """Whether each created instance must be flushed at once (see ``eager.py``)."""
         return reads_generated_values(cls, params or {})
 
-    # ----------------------------------------------------------------- argument checks
+    # ----------------------------------------------------------------- shared plumbing
 
     @classmethod
     def _check_size(cls, call: str, size: object) -> int:
@@ -175,50 +198,53 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         return size
 
     @classmethod
-    def _prepare(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
+    def _prepare(cls, kwargs: dict[str, Any], plan: CallPlan) -> dict[str, Any]:
+        """Check the keywords; return factory_boy extras carrying the plan's links and states."""
         if cls._meta.abstract:
-            cls._generate(enums.BUILD_STRATEGY, {})  # raises the abstract-factory error
+            cls._generate(_BUILD, {})  # raises the abstract-factory error
         model_check.check_keywords(cls, kwargs)
-        return dict(kwargs)
+        return {**plan.links, **kwargs}
 
     @classmethod
-    def _label(cls, call: str, size: int | None, kwargs: dict[str, Any]) -> str:
+    def _generate_planned(cls, strategy: Strategy, params: dict[str, Any], plan: CallPlan) -> Any:
+        instance = cls._generate(strategy, {**params, STATES_KEY: plan.states})
+        if plan.children:
+            attach_children(instance, plan.children, strategy, STATES_KEY)
+        return instance
+
+    @classmethod
+    def _label(cls, call: str, size: int | None, kwargs: dict[str, Any], plan: CallPlan) -> str:
         shown = [str(size)] if size is not None else []
         shown += [f"{key}={value!r}" for key, value in kwargs.items()]
-        return f"{cls.__name__}.{call}({', '.join(shown)})"
+        states = f".state({', '.join(repr(name) for name in plan.states)})" if plan.states else ""
+        return f"{cls.__name__}{states}.{call}({', '.join(shown)})"
 
     # ----------------------------------------------------------------- building (no database)
 
     @classmethod
     def build(cls, **kwargs: Any) -> ModelT:
         """Build one instance without touching any session."""
-        params = cls._prepare(kwargs)
-        instance: ModelT = cls._generate(enums.BUILD_STRATEGY, params)
-        return instance
+        return cls._build_with_plan("build", None, kwargs, EMPTY_PLAN, batch=False)[0]
 
     @classmethod
     def build_batch(cls, size: int, **kwargs: Any) -> list[ModelT]:
         """Build ``size`` instances without touching any session."""
-        cls._check_size("build_batch", size)
-        params = cls._prepare(kwargs)
-        return [cls._generate(enums.BUILD_STRATEGY, dict(params)) for _ in range(size)]
+        return cls._build_with_plan("build_batch", size, kwargs, EMPTY_PLAN, batch=True)
 
     @classmethod
     def make(cls, **kwargs: Any) -> ModelT:
         """Alias of :meth:`build` (Laravel-style name)."""
-        return cls.build(**kwargs)
+        return cls._build_with_plan("make", None, kwargs, EMPTY_PLAN, batch=False)[0]
 
     @classmethod
     def make_batch(cls, size: int, **kwargs: Any) -> list[ModelT]:
         """Alias of :meth:`build_batch` (Laravel-style name)."""
-        cls._check_size("make_batch", size)
-        return cls.build_batch(size, **kwargs)
+        return cls._build_with_plan("make_batch", size, kwargs, EMPTY_PLAN, batch=True)
 
     @classmethod
     def batch(cls, size: int, **kwargs: Any) -> list[ModelT]:
         """Alias of :meth:`build_batch` (polyfactory's name)."""
-        cls._check_size("batch", size)
-        return cls.build_batch(size, **kwargs)
+        return cls._build_with_plan("batch", size, kwargs, EMPTY_PLAN, batch=True)
 
     @classmethod
     def attributes(cls, **kwargs: Any) -> dict[str, Any]:
@@ -226,83 +252,95 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
         No relationships and no post-generation hooks: ready to send as a request payload.
         """
-        params = cls._prepare(kwargs)
-        step_builder = StepBuilder(cls._meta, params, enums.BUILD_STRATEGY)
+        return cls._attributes_with_plan(kwargs, EMPTY_PLAN)
+
+    @classmethod
+    def build_stubbed(cls, **kwargs: Any) -> ModelT:
+        """Build an instance whose primary keys (and its SubFactory parents') hold fake unique
+        ids, with foreign-key columns set to match. Touches no database."""
+        return cls._stubbed_with_plan(kwargs, EMPTY_PLAN)
+
+    @classmethod
+    def _build_with_plan(
+        cls, call: str, size: object, kwargs: dict[str, Any], plan: CallPlan, *, batch: bool
+    ) -> list[ModelT]:
+        count = cls._check_size(call, size) if batch else 1
+        params = cls._prepare(kwargs, plan)
+        with recycling(plan.recycled):
+            return [cls._generate_planned(_BUILD, dict(params), plan) for _ in range(count)]
+
+    @classmethod
+    def _attributes_with_plan(cls, kwargs: dict[str, Any], plan: CallPlan) -> dict[str, Any]:
+        params = cls._prepare(kwargs, plan)
+        step_builder = LayeredStepBuilder(cls._meta, {**params, STATES_KEY: plan.states}, _BUILD)
         pre, _post = parse_declarations(
             step_builder.extras,
             base_pre=cls._meta.pre_declarations,
             base_post=cls._meta.post_declarations,
         )
         step = BuildStep(builder=step_builder, sequence=cls._meta.next_sequence())
-        step.resolve(pre)
+        with recycling(plan.recycled):
+            step.resolve(pre)
         _args, values = cls._meta.prepare_arguments(step.attributes)
         columns = model_info(cls._meta.model).column_keys
         return {key: value for key, value in values.items() if key in columns}
 
     @classmethod
-    def build_stubbed(cls, **kwargs: Any) -> ModelT:
-        """Build an instance whose primary keys (and its SubFactory parents') hold fake unique
-        ids, with foreign-key columns set to match. Touches no database."""
+    def _stubbed_with_plan(cls, kwargs: dict[str, Any], plan: CallPlan) -> ModelT:
         with collecting_builds() as built:
-            instance = cls.build(**kwargs)
+            instance = cls._build_with_plan("build_stubbed", None, kwargs, plan, batch=False)[0]
         assign_fake_keys(built)
         return instance
 
     # ----------------------------------------------------------------- persisting (async)
 
     @classmethod
-    async def create(
-        cls, session: AsyncSession | None = None, **kwargs: Any
-    ) -> ModelT:
+    async def create(cls, session: AsyncSession | None = None, **kwargs: Any) -> ModelT:
         """Build one instance and persist it through an ``AsyncSession``.
 
         In the default ``"flush"`` mode the row is flushed and its keys and server defaults
         are loaded, readable after the call. Raises ``SessionNotBoundError`` if no session
         is found, ``SessionTypeError`` for a synchronous session.
         """
-        instances = await cls._create_async("create", None, session, None, kwargs)
-        instance: ModelT = instances[0]
-        return instance
+        return (await cls._create_async("create", None, session, kwargs, EMPTY_PLAN, batch=False))[0]
 
     @classmethod
     async def create_many(cls, size: int, session: AsyncSession | None = None, **kwargs: Any) -> list[ModelT]:
         """Build ``size`` instances and persist them with one flush."""
-        return await cls._create_async("create_many", size, session, None, kwargs)
+        return await cls._create_async("create_many", size, session, kwargs, EMPTY_PLAN, batch=True)
 
     @classmethod
     async def create_batch(  # type: ignore[override]  # factory_boy's create_batch is sync
         cls, size: int, session: AsyncSession | None = None, **kwargs: Any
     ) -> list[ModelT]:
         """Alias of :meth:`create_many` (factory_boy's name)."""
-        return await cls._create_async("create_batch", size, session, None, kwargs)
+        return await cls._create_async("create_batch", size, session, kwargs, EMPTY_PLAN, batch=True)
 
     @classmethod
     async def create_async(cls, session: AsyncSession | None = None, **kwargs: Any) -> ModelT:
         """Alias of :meth:`create` (polyfactory's name)."""
-        instances = await cls._create_async("create_async", None, session, None, kwargs)
-        instance: ModelT = instances[0]
-        return instance
+        return (await cls._create_async("create_async", None, session, kwargs, EMPTY_PLAN, batch=False))[0]
 
     @classmethod
     async def create_batch_async(cls, size: int, session: AsyncSession | None = None, **kwargs: Any) -> list[ModelT]:
         """Alias of :meth:`create_many` (polyfactory's name)."""
-        return await cls._create_async("create_batch_async", size, session, None, kwargs)
+        return await cls._create_async("create_batch_async", size, session, kwargs, EMPTY_PLAN, batch=True)
 
     @classmethod
     async def _create_async(
-        cls, call: str, size: int | None, session: object | None, from_builder: object | None, kwargs: dict[str, Any]
+        cls, call: str, size: object, session: object | None, kwargs: dict[str, Any], plan: CallPlan, *, batch: bool
     ) -> list[ModelT]:
-        count = 1 if size is None else cls._check_size(call, size)
-        params = cls._prepare(kwargs)
-        twin = "create_sync" if size is None else "create_batch_sync"
-        save = cls._handler_save(call, batch=size is not None, asynchronous=True)
-        source = find_session_source(cls, session, from_builder)
+        count = cls._check_size(call, size) if batch else 1
+        params = cls._prepare(kwargs, plan)
+        twin = "create_batch_sync" if batch else "create_sync"
+        save = cls._handler_save(call, batch=batch, asynchronous=True)
+        source = find_session_source(cls, session, plan.session)
         resolved = open_session(cls.__name__, call, source, AsyncSession, twin)
         try:
-            label = cls._label(call, size, kwargs)
-            instances = await run_in_session(resolved.session, cls._persist, count, params, label)
+            label = cls._label(call, count if batch else None, kwargs, plan)
+            instances = await run_in_session(resolved.session, cls._persist, count, params, label, plan)
             if save is not None:
-                await save(resolved.session, instances if size is not None else instances[0])
+                await save(resolved.session, instances if batch else instances[0])
         finally:
             if resolved.owned:
                 await resolved.session.close()
@@ -313,37 +351,38 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     @classmethod
     def create_sync(cls, session: Session | None = None, **kwargs: Any) -> ModelT:
         """Build one instance and persist it through a synchronous ``Session``."""
-        instance: ModelT = cls._create_sync("create_sync", None, session, None, kwargs)[0]
-        return instance
+        return cls._create_sync("create_sync", None, session, kwargs, EMPTY_PLAN, batch=False)[0]
 
     @classmethod
     def create_batch_sync(cls, size: int, session: Session | None = None, **kwargs: Any) -> list[ModelT]:
         """Build ``size`` instances and persist them through a ``Session`` with one flush."""
-        return cls._create_sync("create_batch_sync", size, session, None, kwargs)
+        return cls._create_sync("create_batch_sync", size, session, kwargs, EMPTY_PLAN, batch=True)
 
     @classmethod
     def _create_sync(
-        cls, call: str, size: int | None, session: object | None, from_builder: object | None, kwargs: dict[str, Any]
+        cls, call: str, size: object, session: object | None, kwargs: dict[str, Any], plan: CallPlan, *, batch: bool
     ) -> list[ModelT]:
-        count = 1 if size is None else cls._check_size(call, size)
-        params = cls._prepare(kwargs)
-        twin = "create" if size is None else "create_many"
-        save = cls._handler_save(call, batch=size is not None, asynchronous=False)
-        source = find_session_source(cls, session, from_builder)
+        count = cls._check_size(call, size) if batch else 1
+        params = cls._prepare(kwargs, plan)
+        twin = "create_many" if batch else "create"
+        save = cls._handler_save(call, batch=batch, asynchronous=False)
+        source = find_session_source(cls, session, plan.session)
         resolved = open_session(cls.__name__, call, source, Session, twin)
         try:
-            instances = cls._persist(resolved.session, count, params, cls._label(call, size, kwargs))
+            label = cls._label(call, count if batch else None, kwargs, plan)
+            instances = cls._persist(resolved.session, count, params, label, plan)
             if save is not None:
-                save(resolved.session, instances if size is not None else instances[0])
+                save(resolved.session, instances if batch else instances[0])
         finally:
             if resolved.owned:
                 resolved.session.close()
         return instances
 
     @classmethod
-    def _persist(cls, session: Session, count: int, params: dict[str, Any], label: str) -> list[ModelT]:
+    def _persist(cls, session: Session, count: int, params: dict[str, Any], label: str, plan: CallPlan) -> list[ModelT]:
         def build() -> list[ModelT]:
-            return [cls._generate(enums.CREATE_STRATEGY, dict(params)) for _ in range(count)]
+            with recycling(plan.recycled):
+                return [cls._generate_planned(_CREATE, dict(params), plan) for _ in range(count)]
 
         return persist_call(session, cls, build, label)
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import InvalidRequestError
 from ._mapping import model_info
 from .exceptions import UnknownFieldError
 
-__all__ = ["check_factory", "check_keywords", "valid_names"]
+__all__ = ["check_factory", "check_keywords", "check_names", "valid_names"]
 
 _CHAIN = "__"
 
@@ -52,6 +52,12 @@ def _check_names(factory: Any, names: Iterable[str], where: str) -> None:
     for name in names:
         if _root(name) not in valid:
             raise UnknownFieldError(factory.__name__, _root(name), valid, where)
+
+
+def check_names(factory: Any, names: Iterable[str], where: str) -> None:
+    """Raise ``UnknownFieldError`` for the first of ``names`` the model does not accept."""
+    if factory._meta.check_model:
+        _check_names(factory, names, where)
 
 
 def check_factory(factory: Any) -> None:

@@ -1,0 +1,70 @@
+"""What happens when a factory class is defined: model resolution, ``Meta`` merge, checks.
+
+The model comes from exactly one of the generic parameter (``ModelFactory[User]``),
+``__model__`` or ``class Meta: model``; two that disagree are a ``ConfigurationError``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
+
+from factory.base import FactoryMetaClass
+
+from . import model_check
+from ._mapping import is_mapped_class
+from .exceptions import ConfigurationError
+from .options import meta_from_class_body
+from .session import OWN_META_SESSION_FLAG
+from .states import check_state_definitions
+
+__all__ = ["ModelFactoryMeta"]
+
+if TYPE_CHECKING:
+    # types-factory-boy makes the metaclass generic; at run time it is not subscriptable.
+    _MetaclassBase = FactoryMetaClass[Any]
+else:
+    _MetaclassBase = FactoryMetaClass
+
+
+def _model_sources(attrs: dict[str, Any]) -> dict[str, object]:
+    """Where the class body names its model: generic parameter, ``__model__``, ``Meta.model``."""
+    sources: dict[str, object] = {}
+    for base in attrs.get("__orig_bases__", ()):
+        args = get_args(base)
+        if isinstance(get_origin(base), ModelFactoryMeta) and args and not isinstance(args[0], TypeVar):
+            sources["the generic parameter"] = args[0]
+    if attrs.get("__model__") is not None:
+        sources["__model__"] = attrs["__model__"]
+    meta = attrs.get("Meta")
+    if meta is not None and vars(meta).get("model") is not None:
+        sources["Meta.model"] = vars(meta)["model"]
+    return sources
+
+
+def resolve_model(factory_name: str, attrs: dict[str, Any]) -> object | None:
+    """The model named by the class body, or None for an abstract base."""
+    sources = _model_sources(attrs)
+    models = list({id(model): model for model in sources.values()}.values())
+    if len(models) > 1:
+        given = ", ".join(f"{where} = {getattr(model, '__name__', model)}" for where, model in sources.items())
+        raise ConfigurationError(f"{factory_name}: the model is given more than once and disagrees ({given}); keep one")
+    if models and not is_mapped_class(models[0]):
+        raise ConfigurationError(
+            f"{factory_name}: the model {models[0]!r} is not a mapped SQLAlchemy class; "
+            f"give a class declared on a DeclarativeBase (or mapped imperatively)"
+        )
+    return models[0] if models else None
+
+
+class ModelFactoryMeta(_MetaclassBase):
+    """Reads the model from the generic parameter / ``__model__`` / ``Meta`` and checks the class."""
+
+    def __new__(mcs, class_name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
+        model = resolve_model(class_name, attrs)
+        meta = meta_from_class_body(class_name, attrs, model)
+        attrs["Meta"] = meta
+        attrs[OWN_META_SESSION_FLAG] = vars(meta).get("sqlalchemy_session") is not None
+        new_class = super().__new__(mcs, class_name, bases, attrs)  # type: ignore[arg-type]  # stubs: tuple[type]
+        check_state_definitions(new_class)
+        model_check.check_factory(new_class)
+        return new_class
