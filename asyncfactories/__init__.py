@@ -7,6 +7,7 @@ every factory_boy declaration keeps working. See https://asyncfactories.readthed
 
 from __future__ import annotations
 
+from .builder import FactoryBuilder as FactoryBuilder
 from .declarations import Dict as Dict
 from .declarations import Faker as Faker
 from .declarations import Iterator as Iterator
@@ -34,6 +35,7 @@ from .exceptions import UnknownStateError as UnknownStateError
 from .factory import ModelFactory as ModelFactory
 from .persistence import AsyncPersistenceHandler as AsyncPersistenceHandler
 from .persistence import SyncPersistenceHandler as SyncPersistenceHandler
+from .seeding import seed as seed
 from .session import bind_session as bind_session
 
 __version__ = "0.1.0"
@@ -42,6 +44,7 @@ __all__ = [
     "AsyncPersistenceHandler",
     "ConfigurationError",
     "Dict",
+    "FactoryBuilder",
     "FactoryError",
     "Faker",
     "Iterator",
@@ -66,5 +69,6 @@ __all__ = [
     "UnknownFieldError",
     "UnknownStateError",
     "bind_session",
+    "seed",
     "post_generation",
 ]

@@ -14,6 +14,7 @@ from . import model_check
 from ._mapping import is_mapped_class
 from .exceptions import ConfigurationError
 from .options import meta_from_class_body
+from .seeding import seed
 from .session import OWN_META_SESSION_FLAG
 from .states import check_state_definitions
 
@@ -67,4 +68,15 @@ class ModelFactoryMeta(_MetaclassBase):
         new_class = super().__new__(mcs, class_name, bases, attrs)  # type: ignore[arg-type]  # stubs: tuple[type]
         check_state_definitions(new_class)
         model_check.check_factory(new_class)
+        _apply_randomness_options(new_class)
         return new_class
+
+
+def _apply_randomness_options(factory: Any) -> None:
+    """``Meta.random_seed`` reseeds everything when the class is defined; ``Meta.faker`` is
+    what field generators find as ``cls.__faker__``."""
+    # ModelFactory itself is set up by factory_boy's plain SQLAlchemy options: skip it.
+    if getattr(factory._meta, "faker", None) is not None:
+        factory.__faker__ = factory._meta.faker
+    if getattr(factory._meta, "random_seed", None) is not None:
+        seed(factory._meta.random_seed)

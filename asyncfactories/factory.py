@@ -10,9 +10,11 @@ Every entry point funnels into a ``*_with_plan`` method taking the builder's ``C
 from __future__ import annotations
 
 import inspect
+import random
 import threading
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
+import faker
 from factory.alchemy import SQLAlchemyModelFactory
 from factory.builder import BuildStep, parse_declarations
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +31,7 @@ from .exceptions import ConfigurationError, SessionNotBoundError
 from .options import ModelFactoryOptions
 from .persistence import current_call, get_or_create, initialise_collections, persist_call
 from .relations import attach_children, recycling
+from .seeding import shared_faker, shared_random
 from .session import find_session_source, open_session
 from .states import STATES_KEY, state_names
 from .stubbing import assign_fake_keys, collecting_builds, record_built
@@ -59,6 +62,10 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     _meta: ModelFactoryOptions
     _asyncfactories_model_factory: ClassVar[bool] = True
     __model__: ClassVar[type[Any] | None] = None
+    #: Seeded by :func:`asyncfactories.seed`; for field generators (``cls.__random__.choice``).
+    __random__: ClassVar[random.Random]
+    #: A ``Faker`` following the same seed; replace it with ``Meta.faker`` / ``__faker__``.
+    __faker__: ClassVar[faker.Faker]
     _asyncfactories_seq: ClassVar[int] = 0
 
     class Meta:
@@ -148,9 +155,12 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     @classmethod
     def _generate(cls, strategy: Strategy, params: dict[str, Any]) -> Any:
         if cls._meta.abstract:
+            # Only a base still generic in its model (``Base(ModelFactory[T])``) can be subscripted.
+            generic = bool(getattr(cls, "__parameters__", ()))
+            example = f"{cls.__name__}[User]): ..." if generic else f"{cls.__name__}): __model__ = User"
             raise ConfigurationError(
                 f"{cls.__name__} is an abstract base factory and cannot build; subclass it with a "
-                f"model, e.g. class UserFactory({cls.__name__}[User]): ..."
+                f"model, e.g. class UserFactory({example}"
             )
         return LayeredStepBuilder(cls._meta, params, strategy).build()
 
@@ -401,3 +411,9 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
                 f"{'async' if not asynchronous else 'sync'} twin of this call or change the handler"
             )
         return method
+
+
+# Set after the class body: ModelFactory's own Meta is read by factory_boy's SQLAlchemy
+# options, which know nothing of the ``__faker__`` alias.
+ModelFactory.__random__ = shared_random
+ModelFactory.__faker__ = shared_faker

@@ -8,6 +8,7 @@ Each option is declared once, as factory_boy's ``OptionDefault`` with a checker 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from factory.alchemy import SQLAlchemyOptions
@@ -25,11 +26,30 @@ __all__ = [
 
 PERSISTENCE_MODES: tuple[str | None, ...] = (None, "flush", "commit")
 
-#: Aliases read once, when the class is defined: ``alias -> (Meta option, value transform)``.
-CLASS_ALIASES: dict[str, str] = {
-    "__model__": "model",
-    "__is_base_factory__": "abstract",
-    "__check_model__": "check_model",
+def _same(value: Any) -> Any:
+    return value
+
+
+def _negated(value: Any) -> Any:
+    return not value
+
+
+#: polyfactory's class attributes, read once when the class is defined:
+#: ``alias -> (Meta option, how the alias's value maps to the option's)``.
+#: ``__model__`` is resolved with the generic parameter (see ``_definition.py``) and the
+#: session aliases at call time (``SESSION_ALIASES``).
+CLASS_ALIASES: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "__is_base_factory__": ("abstract", _same),
+    "__random_seed__": ("random_seed", _same),
+    "__faker__": ("faker", _same),
+    "__check_model__": ("check_model", _same),
+    "__allow_none_optionals__": ("fill_optionals", _negated),
+    "__use_defaults__": ("use_defaults", _same),
+    "__set_relationships__": ("set_relationships", _same),
+    "__randomize_collection_length__": ("randomize_collection_length", _same),
+    "__min_collection_length__": ("min_collection_length", _same),
+    "__max_collection_length__": ("max_collection_length", _same),
+    "__set_as_default_factory_for_type__": ("default_for_model", _same),
 }
 
 #: Aliases of ``Meta.sqlalchemy_session``, read at call time (see ``session.py``).
@@ -92,6 +112,30 @@ else:
     _OptionsBase = SQLAlchemyOptions
 
 
+def _check_int_or_none(name: str) -> Any:
+    def check(meta: Any, value: object) -> None:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ConfigurationError(f"{_factory_name(meta)}: Meta.{name} must be an int or None, got {value!r}")
+
+    return check
+
+
+def _check_count(name: str) -> Any:
+    def check(meta: Any, value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigurationError(f"{_factory_name(meta)}: Meta.{name} must be a non-negative int, got {value!r}")
+
+    return check
+
+
+def _check_type_generators(meta: Any, value: object) -> None:
+    if not isinstance(value, dict) or not all(isinstance(key, type) and callable(fn) for key, fn in value.items()):
+        raise ConfigurationError(
+            f"{_factory_name(meta)}: Meta.type_generators must map SQLAlchemy type classes to callables, "
+            f"e.g. {{String: lambda column, random: 'x'}}; got {value!r}"
+        )
+
+
 class ModelFactoryOptions(_OptionsBase):
     """factory_boy's SQLAlchemy options plus asyncfactories' own.
 
@@ -108,6 +152,18 @@ class ModelFactoryOptions(_OptionsBase):
     sqlalchemy_get_or_create: tuple[str, ...]
     persistence_handler: Any
     check_model: bool
+    random_seed: int | None
+    faker: Any
+    auto_fields: bool
+    fill_optionals: bool
+    use_defaults: bool
+    set_relationships: bool
+    randomize_collection_length: bool
+    min_collection_length: int
+    max_collection_length: int
+    max_depth: int
+    default_for_model: bool
+    type_generators: dict[type, Callable[..., Any]]
 
     def _build_default_options(self) -> list[OptionDefault[Any]]:
         ours: list[OptionDefault[Any]] = [
@@ -115,6 +171,21 @@ class ModelFactoryOptions(_OptionsBase):
             OptionDefault("sqlalchemy_session_factory", None, inherit=True, checker=_check_session_factory),
             OptionDefault("persistence_handler", None, inherit=True, checker=_check_handler),
             OptionDefault("check_model", True, inherit=True, checker=_check_bool("check_model")),
+            # Not inherited: a subclass re-seeding at its definition would replay its parent's values.
+            OptionDefault("random_seed", None, inherit=False, checker=_check_int_or_none("random_seed")),
+            OptionDefault("faker", None, inherit=True),
+            OptionDefault("auto_fields", True, inherit=True, checker=_check_bool("auto_fields")),
+            OptionDefault("fill_optionals", False, inherit=True, checker=_check_bool("fill_optionals")),
+            OptionDefault("use_defaults", True, inherit=True, checker=_check_bool("use_defaults")),
+            OptionDefault("set_relationships", False, inherit=True, checker=_check_bool("set_relationships")),
+            OptionDefault(
+                "randomize_collection_length", False, inherit=True, checker=_check_bool("randomize_collection_length")
+            ),
+            OptionDefault("min_collection_length", 1, inherit=True, checker=_check_count("min_collection_length")),
+            OptionDefault("max_collection_length", 5, inherit=True, checker=_check_count("max_collection_length")),
+            OptionDefault("max_depth", 2, inherit=True, checker=_check_count("max_depth")),
+            OptionDefault("default_for_model", False, inherit=False, checker=_check_bool("default_for_model")),
+            OptionDefault("type_generators", {}, inherit=True, checker=_check_type_generators),
         ]
         replaced = {option.name for option in ours}
         # _build_default_options is factory_boy's documented extension point, missing from the stubs.
@@ -137,13 +208,13 @@ def meta_from_class_body(factory_name: str, attrs: dict[str, Any], model: object
     values: dict[str, Any] = {}
     if user_meta is not None:
         values = {key: value for key, value in vars(user_meta).items() if not key.startswith("__")}
-    for alias, option in CLASS_ALIASES.items():
-        if alias not in attrs or alias == "__model__":
+    for alias, (option, convert) in CLASS_ALIASES.items():
+        if alias not in attrs:
             continue
-        value = attrs[alias]
+        value = convert(attrs[alias])
         if option in values and values[option] != value:
             raise ConfigurationError(
-                f"{factory_name}: {alias} = {value!r} disagrees with Meta.{option} = "
+                f"{factory_name}: {alias} = {attrs[alias]!r} disagrees with Meta.{option} = "
                 f"{values[option]!r}; set only one of them"
             )
         values[option] = value
