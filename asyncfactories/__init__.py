@@ -10,20 +10,24 @@ from __future__ import annotations
 from .builder import FactoryBuilder as FactoryBuilder
 from .declarations import Dict as Dict
 from .declarations import Faker as Faker
+from .declarations import Ignore as Ignore
 from .declarations import Iterator as Iterator
 from .declarations import LazyAttribute as LazyAttribute
 from .declarations import LazyAttributeSequence as LazyAttributeSequence
 from .declarations import LazyFunction as LazyFunction
 from .declarations import List as List
 from .declarations import Maybe as Maybe
+from .declarations import PostGenerated as PostGenerated
 from .declarations import PostGeneration as PostGeneration
 from .declarations import RelatedFactory as RelatedFactory
 from .declarations import RelatedFactoryList as RelatedFactoryList
+from .declarations import Require as Require
 from .declarations import SelfAttribute as SelfAttribute
 from .declarations import Sequence as Sequence
 from .declarations import SubFactory as SubFactory
 from .declarations import Trait as Trait
 from .declarations import Transformer as Transformer
+from .declarations import Use as Use
 from .declarations import post_generation as post_generation
 from .exceptions import ConfigurationError as ConfigurationError
 from .exceptions import FactoryError as FactoryError
@@ -47,6 +51,7 @@ __all__ = [
     "FactoryBuilder",
     "FactoryError",
     "Faker",
+    "Ignore",
     "Iterator",
     "LazyAttribute",
     "LazyAttributeSequence",
@@ -55,9 +60,11 @@ __all__ = [
     "Maybe",
     "MissingRequiredFieldError",
     "ModelFactory",
+    "PostGenerated",
     "PostGeneration",
     "RelatedFactory",
     "RelatedFactoryList",
+    "Require",
     "SelfAttribute",
     "Sequence",
     "SessionNotBoundError",
@@ -68,6 +75,7 @@ __all__ = [
     "Transformer",
     "UnknownFieldError",
     "UnknownStateError",
+    "Use",
     "bind_session",
     "seed",
     "post_generation",

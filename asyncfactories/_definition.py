@@ -6,9 +6,12 @@ The model comes from exactly one of the generic parameter (``ModelFactory[User]`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeVar, cast, get_args, get_origin
 
 from factory.base import FactoryMetaClass
+from factory.builder import parse_declarations
+from factory.declarations import BaseDeclaration, SubFactory
+from sqlalchemy.orm import QueryableAttribute
 
 from . import model_check
 from ._mapping import is_mapped_class
@@ -57,6 +60,49 @@ def resolve_model(factory_name: str, attrs: dict[str, Any]) -> object | None:
     return models[0] if models else None
 
 
+if TYPE_CHECKING:
+    _Declaration = BaseDeclaration[Any, Any]
+else:
+    _Declaration = BaseDeclaration
+
+
+class ClassmethodField(_Declaration):
+    """polyfactory-style field generator: ``@classmethod def role(cls)`` named after a model field.
+
+    Called per instance on the factory actually being built, so subclasses may override it.
+    """
+
+    def __init__(self, method_name: str) -> None:
+        super().__init__()
+        self.method_name = method_name
+
+    def evaluate(self, instance: Any, step: Any, extra: dict[str, Any]) -> Any:
+        return getattr(step.builder.factory_meta.factory, self.method_name)()
+
+
+def _expand_factory_shorthands(attrs: dict[str, Any]) -> None:
+    """``owner = UserFactory`` (a factory class as a value) means ``SubFactory(UserFactory)``."""
+    for name, value in list(attrs.items()):
+        if isinstance(value, ModelFactoryMeta):
+            attrs[name] = SubFactory(cast(Any, value))
+
+
+def _install_field_generators(factory: Any, attrs: dict[str, Any]) -> None:
+    """Turn classmethods named after a model attribute into that field's declaration."""
+    model = factory._meta.model
+    names = [
+        name
+        for name, value in attrs.items()
+        if isinstance(value, classmethod) and isinstance(getattr(model, name, None), QueryableAttribute)
+    ]
+    if not names:
+        return
+    meta = factory._meta
+    for name in names:
+        meta.base_declarations[name] = ClassmethodField(name)
+    meta.pre_declarations, meta.post_declarations = parse_declarations(meta.declarations)
+
+
 class ModelFactoryMeta(_MetaclassBase):
     """Reads the model from the generic parameter / ``__model__`` / ``Meta`` and checks the class."""
 
@@ -65,7 +111,10 @@ class ModelFactoryMeta(_MetaclassBase):
         meta = meta_from_class_body(class_name, attrs, model)
         attrs["Meta"] = meta
         attrs[OWN_META_SESSION_FLAG] = vars(meta).get("sqlalchemy_session") is not None
-        new_class = super().__new__(mcs, class_name, bases, attrs)  # type: ignore[arg-type]  # stubs: tuple[type]
+        _expand_factory_shorthands(attrs)
+        new_class: Any = super().__new__(mcs, class_name, bases, attrs)  # type: ignore[arg-type]  # stubs: tuple[type]
+        if new_class._meta.model is not None:
+            _install_field_generators(new_class, attrs)
         check_state_definitions(new_class)
         model_check.check_factory(new_class)
         _apply_randomness_options(new_class)

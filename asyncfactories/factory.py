@@ -26,6 +26,7 @@ from ._definition import ModelFactoryMeta
 from ._mapping import model_info
 from ._steps import LayeredStepBuilder
 from .builder import EMPTY_PLAN, CallPlan, FactoryBuilder
+from .declarations import resolve_post_generated
 from .eager import reads_generated_values
 from .exceptions import ConfigurationError, SessionNotBoundError
 from .options import ModelFactoryOptions
@@ -163,6 +164,11 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
                 f"model, e.g. class UserFactory({example}"
             )
         return LayeredStepBuilder(cls._meta, params, strategy).build()
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs: Any) -> dict[str, Any]:
+        """factory_boy's hook, called with every resolved value: computes ``PostGenerated`` fields."""
+        return resolve_post_generated(kwargs)
 
     @classmethod
     def _instantiate(cls, model_class: type[Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -376,7 +382,9 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         params = cls._prepare(kwargs, plan)
         twin = "create_many" if batch else "create"
         save = cls._handler_save(call, batch=batch, asynchronous=False)
-        source = find_session_source(cls, session, plan.session)
+        # Called from a post-generation hook of a create in progress: use that call's session.
+        outer = current_call()
+        source = find_session_source(cls, session, plan.session or (outer.session if outer else None))
         resolved = open_session(cls.__name__, call, source, Session, twin)
         try:
             label = cls._label(call, count if batch else None, kwargs, plan)
@@ -394,7 +402,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
             with recycling(plan.recycled):
                 return [cls._generate_planned(_CREATE, dict(params), plan) for _ in range(count)]
 
-        return persist_call(session, cls, build, label)
+        return persist_call(session, cls, build, label, params)
 
     @classmethod
     def _handler_save(cls, call: str, batch: bool, asynchronous: bool) -> Any:
