@@ -39,6 +39,8 @@ from .exceptions import UnknownStateError as UnknownStateError
 from .factory import ModelFactory as ModelFactory
 from .persistence import AsyncPersistenceHandler as AsyncPersistenceHandler
 from .persistence import SyncPersistenceHandler as SyncPersistenceHandler
+from .linting import LintReport as LintReport
+from .linting import lint as lint
 from .seeding import seed as seed
 from .session import bind_session as bind_session
 
@@ -56,6 +58,7 @@ __all__ = [
     "LazyAttribute",
     "LazyAttributeSequence",
     "LazyFunction",
+    "LintReport",
     "List",
     "Maybe",
     "MissingRequiredFieldError",
@@ -77,6 +80,7 @@ __all__ = [
     "UnknownStateError",
     "Use",
     "bind_session",
-    "seed",
+    "lint",
     "post_generation",
+    "seed",
 ]

@@ -1,0 +1,10 @@
+"""The ``asyncfactories`` command line: ``seed``, ``lint`` and ``scaffold`` (SPEC §9).
+
+Needs the ``cli`` extra (``pip install asyncfactories[cli]``): Click and Rich.
+"""
+
+from __future__ import annotations
+
+from .app import main
+
+__all__ = ["main"]

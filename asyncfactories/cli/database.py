@@ -1,0 +1,93 @@
+"""Database URLs for the command line: parsing, async drivers, hidden passwords, engines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import URL, MetaData, event, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from .errors import CliError
+
+__all__ = ["DEFAULT_SEED_URL", "connect_engine", "create_tables", "display", "parse_url"]
+
+#: ``seed`` writes to a SQLite file in the current folder unless ``--url`` says otherwise.
+DEFAULT_SEED_URL = "sqlite+aiosqlite:///asyncfactories.sqlite3"
+
+#: The async driver used when a URL names none (``postgresql://`` → asyncpg).
+_ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg", "mysql": "aiomysql", "mariadb": "aiomysql"}
+_SYNC_DRIVERS = {"pysqlite", "psycopg2", "psycopg", "pymysql", "mysqldb", "mysqlconnector", "pg8000"}
+
+
+def parse_url(text: str) -> URL:
+    """Parse ``text``; a URL without an async driver gets the usual one for its database."""
+    try:
+        url = make_url(text)
+    except ArgumentError as error:
+        raise CliError(
+            f"malformed database URL {_mask_text(text)!r}: expected e.g. postgresql://user@host/db"
+        ) from error
+    backend, driver = url.get_backend_name(), url.get_driver_name()
+    if (not driver or driver == url.get_backend_name() or driver in _SYNC_DRIVERS) and backend in _ASYNC_DRIVERS:
+        url = url.set(drivername=f"{backend}+{_ASYNC_DRIVERS[backend]}")
+    return url
+
+
+def _mask_text(text: str) -> str:
+    """Hide the password of a URL that may not even parse."""
+    scheme, sep, rest = text.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in credentials:
+        return text
+    return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
+
+
+def display(url: URL) -> str:
+    """The URL as shown to a person: never with its password."""
+    return url.render_as_string(hide_password=True)
+
+
+def scrub(message: str, url: URL) -> str:
+    """Remove the URL's password from a driver's message, should it appear there."""
+    return message.replace(url.password, "***") if isinstance(url.password, str) and url.password else message
+
+
+def _enable_sqlite_savepoints(engine: AsyncEngine) -> None:
+    """pysqlite/aiosqlite only BEGIN before DML; emit BEGIN ourselves so SAVEPOINTs nest.
+
+    The recipe from SQLAlchemy's SQLite documentation ("Serializable isolation / Savepoints").
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _no_implicit_transactions(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+async def connect_engine(url: URL, **options: Any) -> AsyncEngine:
+    """An engine for ``url`` whose database answered a first connection."""
+    try:
+        engine = create_async_engine(url, **options)
+    except (NoSuchModuleError, ArgumentError, ImportError) as error:
+        raise CliError(f"cannot use {display(url)}: {scrub(str(error), url)}") from error
+    if url.get_backend_name() == "sqlite":
+        _enable_sqlite_savepoints(engine)
+    try:
+        async with engine.connect():
+            pass
+    except (SQLAlchemyError, OSError, TimeoutError) as error:
+        await engine.dispose()
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise CliError(f"cannot connect to {display(url)}: {scrub(first_line, url)}") from error
+    return engine
+
+
+async def create_tables(engine: AsyncEngine, metadatas: list[MetaData]) -> None:
+    """Create the tables of every given MetaData that do not exist yet."""
+    async with engine.begin() as connection:
+        for metadata in metadatas:
+            await connection.run_sync(metadata.create_all)
