@@ -37,10 +37,10 @@ from .exceptions import SessionTypeError as SessionTypeError
 from .exceptions import UnknownFieldError as UnknownFieldError
 from .exceptions import UnknownStateError as UnknownStateError
 from .factory import ModelFactory as ModelFactory
-from .persistence import AsyncPersistenceHandler as AsyncPersistenceHandler
-from .persistence import SyncPersistenceHandler as SyncPersistenceHandler
 from .linting import LintReport as LintReport
 from .linting import lint as lint
+from .persistence import AsyncPersistenceHandler as AsyncPersistenceHandler
+from .persistence import SyncPersistenceHandler as SyncPersistenceHandler
 from .seeding import seed as seed
 from .session import bind_session as bind_session
 
