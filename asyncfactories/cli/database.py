@@ -25,22 +25,12 @@ def parse_url(text: str) -> URL:
     try:
         url = make_url(text)
     except ArgumentError as error:
-        raise CliError(
-            f"malformed database URL {_mask_text(text)!r}: expected e.g. postgresql://user@host/db"
-        ) from error
+        # Not echoed: a URL that does not parse may still hold a password.
+        raise CliError("malformed database URL: expected e.g. postgresql://user:password@host/dbname") from error
     backend, driver = url.get_backend_name(), url.get_driver_name()
     if (not driver or driver == url.get_backend_name() or driver in _SYNC_DRIVERS) and backend in _ASYNC_DRIVERS:
         url = url.set(drivername=f"{backend}+{_ASYNC_DRIVERS[backend]}")
     return url
-
-
-def _mask_text(text: str) -> str:
-    """Hide the password of a URL that may not even parse."""
-    scheme, sep, rest = text.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if not sep or not at or ":" not in credentials:
-        return text
-    return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
 
 
 def display(url: URL) -> str:

@@ -102,7 +102,9 @@ def render_factories(module: ModuleType) -> str:
     uses_subfactory = any("SubFactory(" in line for body in bodies for line in body)
     ours = ["ModelFactory", *(["SubFactory"] if uses_subfactory else []), "Trait"]
     lines = [
-        f'"""Factories for the models of ``{module.__name__}``, written by ``asyncfactories scaffold``."""',
+        f'"""Factories for the models of ``{module.__name__}``.',
+        "",
+        'Written by ``asyncfactories scaffold``: edit freely."""',
         "",
         "from __future__ import annotations",
         "",
