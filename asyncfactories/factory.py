@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import random
 import threading
+from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 import faker
@@ -68,6 +69,11 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     #: A ``Faker`` following the same seed; replace it with ``Meta.faker`` / ``__faker__``.
     __faker__: ClassVar[faker.Faker]
     _asyncfactories_seq: ClassVar[int] = 0
+
+    if TYPE_CHECKING:
+        # ``await UserFactory(**kw)`` creates (factory_boy's metaclass __call__ runs create());
+        # mypy reads __new__ for the call's type, so describe the coroutine it returns.
+        def __new__(cls, **kwargs: Any) -> Coroutine[Any, Any, ModelT]: ...  # type: ignore[misc]
 
     class Meta:
         abstract = True

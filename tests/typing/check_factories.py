@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from asyncfactories import (
+    FactoryBuilder,
     Faker,
     LazyAttribute,
     LazyFunction,
@@ -132,6 +133,13 @@ async def check_create(s: AsyncSession) -> None:
     assert_type(await UserFactory.create_batch_async(3, session=s), list[User])
     assert_type(await UserFactory.create_async(session=s), User)
     assert_type(await PostFactory.create(session=s, title="x"), Post)
+    async with bind_session(s):
+        assert_type(await UserFactory(name="called"), User)  # factory_boy's call syntax creates
+    admins = UserFactory.state("admin")
+    assert_type(admins, FactoryBuilder[User])
+    assert_type(await admins.using(s).create(), User)
+    assert_type(await admins.create_many(2, session=s), list[User])
+    assert_type(admins.build(), User)
 
     user = await UserFactory.create(session=s)
     assert_type(user.id, int)
