@@ -11,7 +11,7 @@ exactly as factory_boy's ``"flush"`` mode does.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from factory.declarations import (
     LazyAttribute,
@@ -38,23 +38,34 @@ def _reads_through_instance(declaration: object) -> bool:
     return False
 
 
-def _related_factories(declarations: dict[str, Any]) -> list[Any]:
+def _related_factories(declarations: dict[str, Any]) -> list[tuple[Any, dict[str, Any], bool]]:
+    """``(factory, its declared keywords, whether it is given the created parent)`` per relation."""
     found = []
     for declaration in declarations.values():
-        if isinstance(declaration, (SubFactory, RelatedFactory)):
-            found.append(declaration.get_factory())
+        if isinstance(declaration, SubFactory):
+            # factory_boy keeps a SubFactory's keywords in ``_defaults``, which the stubs omit.
+            found.append((declaration.get_factory(), cast(Any, declaration)._defaults, False))
+        elif isinstance(declaration, RelatedFactory):
+            found.append((declaration.get_factory(), declaration.defaults, bool(declaration.name)))
     return found
 
 
-def _reads(factory: Any, extra: dict[str, Any], seen: set[type]) -> bool:
-    if factory in seen or not hasattr(factory, "_meta"):
+def _reads(factory: Any, extra: dict[str, Any], seen: set[tuple[type, int]], gets_parent: bool = False) -> bool:
+    """Whether ``factory`` (given keywords ``extra``), or a factory it reaches, reads a created parent.
+
+    A parent is one built by a ``SubFactory`` of the factory, or the instance a
+    ``RelatedFactory(..., factory_related_name=...)`` hands to it (``gets_parent``).
+    """
+    if (factory, id(extra)) in seen or not hasattr(factory, "_meta"):
         return False
-    seen.add(factory)
+    seen.add((factory, id(extra)))
     declarations = {**factory._meta.declarations, **extra}
-    has_parents = any(isinstance(d, SubFactory) for d in declarations.values())
+    has_parents = gets_parent or any(isinstance(d, SubFactory) for d in declarations.values())
     if has_parents and any(_reads_through_instance(d) for d in declarations.values()):
         return True
-    return any(_reads(related, {}, seen) for related in _related_factories(declarations))
+    return any(
+        _reads(related, defaults, seen, receives) for related, defaults, receives in _related_factories(declarations)
+    )
 
 
 def reads_generated_values(factory: Any, extra: dict[str, Any]) -> bool:

@@ -16,7 +16,8 @@ from typing import Any, Protocol, runtime_checkable
 from sqlalchemy import Select, select, tuple_
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Mapper, Session, selectinload
+from sqlalchemy.orm import Mapper, RelationshipProperty, Session, SessionTransaction, selectinload
+from sqlalchemy.orm.attributes import init_collection
 
 from ._mapping import model_info
 from .exceptions import ConfigurationError
@@ -94,33 +95,75 @@ def initialise_collections(instance: Any) -> None:
     state_dict = instance.__dict__
     for key in model_info(type(instance)).collections:
         if key not in state_dict:
-            getattr(instance, key)
+            # Merely reading it would not do: SQLAlchemy keeps an unread empty collection aside
+            # and still lazy-loads once the object is persistent. This stores it, without history.
+            init_collection(instance, key)
 
 
-def _driver_in_transaction(session: Session, mapper: Mapper[Any]) -> bool:
-    """Whether the database connection really has a transaction open.
-
-    pysqlite (and aiosqlite) only begin a transaction before DML, so a SAVEPOINT sent
-    before any write would start and then commit a transaction of its own.
-    """
-    if not session.in_transaction():
+def _joined_by_key_only(child: Any, collection: RelationshipProperty[Any]) -> bool:
+    """``child`` holds the foreign key of ``collection`` but was not linked through the relationship."""
+    reverse = collection.back_populates
+    if isinstance(reverse, str) and child.__dict__.get(reverse) is not None:
         return False
+    mapper = sa_inspect(child).mapper
+    keys = [mapper.get_property_by_column(column).key for column in collection.remote_side]
+    return all(child.__dict__.get(key) is not None for key in keys)
+
+
+def expire_collections_joined_by_key(session: Session, instances: Sequence[Any]) -> None:
+    """Expire the collections a child of this call joined by key value (``author_id=user.id``).
+
+    Such a child is missing from the parent's collection, which was set empty when the
+    parent was built; expired, it is read back by :func:`load_unloaded` with the rest.
+    """
+    by_class: dict[type, list[Any]] = {}
+    for instance in instances:
+        by_class.setdefault(type(instance), []).append(instance)
+    for parent_class, parents in by_class.items():
+        stale = set()
+        for key in model_info(parent_class).collections:
+            collection = model_info(parent_class).mapper.relationships[key]
+            if collection.secondary is not None:
+                continue
+            children = [
+                child for cls, some in by_class.items() if issubclass(cls, collection.mapper.class_) for child in some
+            ]
+            if any(_joined_by_key_only(child, collection) for child in children):
+                stale.add(key)
+        for parent in parents if stale else ():
+            session.expire(parent, stale)
+
+
+def _nothing_to_protect(session: Session) -> bool:
+    """No transaction, no objects, nothing pending: a plain rollback after a failure loses nothing."""
+    return not session.in_transaction() and not session.identity_map and not session.new
+
+
+def protective_savepoint(session: Session, mapper: Mapper[Any]) -> SessionTransaction:
+    """Begin a SAVEPOINT that keeps earlier rows and loaded objects if what follows fails.
+
+    Rolling back to it, unlike rolling back the session, neither undoes earlier rows nor
+    expires loaded objects (which under an ``AsyncSession`` would then raise ``MissingGreenlet``
+    when read). pysqlite and aiosqlite begin a transaction only before DML: a SAVEPOINT sent
+    outside one would open its own, and its RELEASE would commit. So the transaction is begun first.
+    """
     connection = session.connection(bind_arguments={"mapper": mapper})
-    if connection.dialect.name != "sqlite":
-        return True
-    return bool(getattr(connection.connection.driver_connection, "in_transaction", True))
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "sqlite" and not getattr(driver, "in_transaction", True):
+        connection.exec_driver_sql("BEGIN")
+    return session.begin_nested()
 
 
 @contextlib.contextmanager
 def isolate_failures(session: Session, mapper: Mapper[Any], call: CreateCall) -> Iterator[None]:
-    """Keep the session usable, and earlier rows in place, if the block fails.
+    """Keep the session usable, and earlier rows and objects intact, if the block fails.
 
-    Inside a transaction that already wrote something, the block runs in a SAVEPOINT. With
-    nothing to protect there is no SAVEPOINT to pay for: a failure rolls back the (empty)
-    transaction, or expunges what the call added if the session is still usable.
+    The block runs in a SAVEPOINT, unless the session holds nothing at all: then there is no
+    SAVEPOINT to pay for, and a failure rolls back the (empty) transaction, or expunges what
+    the call added if the session is still usable.
     """
-    if _driver_in_transaction(session, mapper):
-        with session.begin_nested():
+    if not _nothing_to_protect(session):
+        with protective_savepoint(session, mapper):
             yield
         return
     try:
@@ -161,18 +204,21 @@ def add_note(exc: BaseException, note: str) -> None:
         exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # type: ignore[attr-defined]
 
 
-def persist_call(session: Session, factory: Any, build: Any, label: str) -> list[Any]:
+def persist_call(
+    session: Session, factory: Any, build: Any, label: str, params: dict[str, Any] | None = None
+) -> list[Any]:
     """Run ``build()`` (which creates the instances) and write them per the factory's mode.
 
     ``build`` is called with the new :class:`CreateCall` current, so every nested
-    ``_create`` adds to this session. Returns what ``build`` returned.
+    ``_create`` adds to this session. ``params`` are the call's keywords: a declaration
+    among them may read a parent's generated key too. Returns what ``build`` returned.
     """
     mode = factory._meta.sqlalchemy_session_persistence
     handler = factory._meta.persistence_handler
     call = CreateCall(
         session=session,
         add_to_session=handler is None,
-        flush_each=factory._flushes_each_instance(),
+        flush_each=factory._flushes_each_instance(params),
     )
     with running(call):
         if handler is not None or mode is None:
@@ -185,6 +231,7 @@ def persist_call(session: Session, factory: Any, build: Any, label: str) -> list
         except DBAPIError as exc:
             add_note(exc, failure_note(label, call.created or []))
             raise
+        expire_collections_joined_by_key(session, call.created)
         if mode == "commit":
             session.commit()
         load_unloaded(session, call.created)
@@ -246,19 +293,17 @@ def get_or_create(
         return existing, False
     instance = factory._instantiate(model, args, kwargs)
     mapper = model_info(model).mapper
-    savepoint = session.begin_nested() if _driver_in_transaction(session, mapper) else None
+    savepoint = protective_savepoint(session, mapper)
     try:
         session.add(instance)
         session.flush()
     except IntegrityError:
-        if savepoint is not None:
-            savepoint.rollback()
-        else:
-            session.rollback()
-        existing = session.execute(statement).scalars().first()
+        savepoint.rollback()
+        # A locking read sees the row committed since our lookup, which a REPEATABLE READ
+        # snapshot (MariaDB / MySQL) would hide. SQLite has no such clause and needs none.
+        existing = session.execute(statement.with_for_update(read=True)).scalars().first()
         if existing is None:
             raise
         return existing, False
-    if savepoint is not None:
-        savepoint.commit()
+    savepoint.commit()
     return instance, True

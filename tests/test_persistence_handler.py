@@ -1,0 +1,243 @@
+"""SPEC §4.8: ``Meta.persistence_handler`` replaces the built-in persistence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from asyncfactories import (
+    AsyncPersistenceHandler,
+    ConfigurationError,
+    ModelFactory,
+    Sequence,
+    SubFactory,
+    SyncPersistenceHandler,
+    bind_session,
+)
+
+from .conftest import StatementLog
+from .factories import UserFactory
+from .models import Post, User
+from .persistence_helpers import count_rows, logging_statements
+
+
+class RecordingHandler:
+    """Records what it is given and writes nothing."""
+
+    def __init__(self) -> None:
+        self.saved: list[tuple[Any, Any]] = []
+        self.saved_many: list[tuple[Any, list[Any]]] = []
+
+    async def save(self, session: Any, instance: Any) -> None:
+        self.saved.append((session, instance))
+
+    async def save_many(self, session: Any, instances: list[Any]) -> None:
+        self.saved_many.append((session, list(instances)))
+
+
+class WritingHandler:
+    """Persists as a project might: add, then flush."""
+
+    async def save(self, session: AsyncSession, instance: Any) -> None:
+        session.add(instance)
+        await session.flush()
+
+    async def save_many(self, session: AsyncSession, instances: list[Any]) -> None:
+        session.add_all(instances)
+        await session.flush()
+
+
+class SyncRecordingHandler:
+    def __init__(self) -> None:
+        self.saved: list[tuple[Any, Any]] = []
+        self.saved_many: list[tuple[Any, list[Any]]] = []
+
+    def save(self, session: Any, instance: Any) -> None:
+        self.saved.append((session, instance))
+
+    def save_many(self, session: Any, instances: list[Any]) -> None:
+        self.saved_many.append((session, list(instances)))
+
+
+class SyncWritingHandler:
+    def save(self, session: Session, instance: Any) -> None:
+        session.add(instance)
+        session.flush()
+
+    def save_many(self, session: Session, instances: list[Any]) -> None:
+        session.add_all(instances)
+        session.flush()
+
+
+recording = RecordingHandler()
+sync_recording = SyncRecordingHandler()
+
+
+class HandledUserFactory(ModelFactory[User]):
+    name = "Handled"
+    email = Sequence(lambda n: f"handled{n}@test.example")
+
+    class Meta:
+        persistence_handler = recording
+
+
+class HandledPostFactory(ModelFactory[Post]):
+    title = "Handled post"
+    author = SubFactory(UserFactory)
+
+    class Meta:
+        persistence_handler = recording
+
+
+class WrittenUserFactory(HandledUserFactory):
+    class Meta:
+        persistence_handler = WritingHandler()
+
+
+class SyncHandledUserFactory(HandledUserFactory):
+    class Meta:
+        persistence_handler = sync_recording
+
+
+class SyncWrittenUserFactory(HandledUserFactory):
+    class Meta:
+        persistence_handler = SyncWritingHandler()
+
+
+@pytest.fixture(autouse=True)
+def fresh_recordings() -> None:
+    for handler in (recording, sync_recording):
+        handler.saved.clear()
+        handler.saved_many.clear()
+
+
+def test_handlers_match_the_runtime_checkable_protocols() -> None:
+    assert isinstance(recording, AsyncPersistenceHandler)
+    assert isinstance(sync_recording, SyncPersistenceHandler)
+
+
+async def test_create_calls_save_with_the_session_and_instance_instead_of_writing(
+    session: AsyncSession, statements: StatementLog
+) -> None:
+    user = await HandledUserFactory.create(session=session)
+
+    assert recording.saved == [(session, user)]
+    assert recording.saved_many == []
+    assert type(user) is User
+    assert user not in session
+    assert statements.count("INSERT") == 0
+
+
+async def test_create_many_calls_save_many_once_with_every_instance(
+    session: AsyncSession, statements: StatementLog
+) -> None:
+    users = await HandledUserFactory.create_many(3, session=session)
+
+    assert recording.saved_many == [(session, users)]
+    assert recording.saved == []
+    assert len({id(user) for user in users}) == 3
+    assert statements.count("INSERT") == 0
+
+
+async def test_subfactory_parents_are_left_to_the_handler_too(session: AsyncSession, statements: StatementLog) -> None:
+    post = await HandledPostFactory.create(session=session)
+
+    assert recording.saved == [(session, post)]
+    assert type(post.author) is User
+    assert post not in session and post.author not in session
+    assert statements.count("INSERT") == 0
+
+
+async def test_handler_gets_the_resolved_session(session: AsyncSession) -> None:
+    async with bind_session(session):
+        user = await HandledUserFactory.create()
+
+    assert recording.saved == [(session, user)]
+
+
+async def test_handler_that_writes_persists_the_rows(session: AsyncSession, fresh_session: AsyncSession) -> None:
+    user = await WrittenUserFactory.create(session=session)
+    users = await WrittenUserFactory.create_many(2, session=session)
+
+    assert isinstance(user.id, int)
+    assert all(isinstance(each.id, int) for each in users)
+    await session.commit()
+    assert await count_rows(fresh_session, User) == 3
+
+
+async def test_sync_twins_call_the_sync_handler(sync_session: Session) -> None:
+    user = SyncHandledUserFactory.create_sync(session=sync_session)
+    users = SyncHandledUserFactory.create_batch_sync(2, session=sync_session)
+
+    assert sync_recording.saved == [(sync_session, user)]
+    assert sync_recording.saved_many == [(sync_session, users)]
+    assert user not in sync_session
+
+
+async def test_sync_handler_that_writes_persists_the_rows(sync_session: Session, fresh_session: AsyncSession) -> None:
+    with logging_statements(sync_session.get_bind()) as log:
+        users = SyncWrittenUserFactory.create_batch_sync(2, session=sync_session)
+    sync_session.commit()
+
+    assert all(isinstance(user.id, int) for user in users)
+    assert log.count("INSERT") >= 1
+    assert await count_rows(fresh_session, User) == 2
+
+
+@pytest.mark.parametrize(("call", "twin"), [("create", "create_sync"), ("create_many", "create_batch_sync")])
+async def test_sync_handler_from_an_async_call_raises_configuration_error(
+    call: str, twin: str, session: AsyncSession, statements: StatementLog
+) -> None:
+    arguments = [2] if call == "create_many" else []
+
+    with pytest.raises(ConfigurationError) as raised:
+        await getattr(SyncHandledUserFactory, call)(*arguments, session=session)
+
+    message = str(raised.value)
+    assert f"SyncHandledUserFactory.{call}()" in message
+    assert "async def" in message
+    assert f"SyncHandledUserFactory.{twin}()" in message
+    assert sync_recording.saved == sync_recording.saved_many == []
+    assert statements.count("INSERT") == 0
+
+
+@pytest.mark.parametrize(("call", "twin"), [("create_sync", "create"), ("create_batch_sync", "create_many")])
+def test_async_handler_from_a_sync_call_raises_configuration_error(call: str, twin: str, sync_session: Session) -> None:
+    arguments = [2] if "batch" in call else []
+
+    with pytest.raises(ConfigurationError) as raised:
+        getattr(HandledUserFactory, call)(*arguments, session=sync_session)
+
+    message = str(raised.value)
+    assert f"HandledUserFactory.{call}()" in message
+    assert "plain def" in message
+    assert f"HandledUserFactory.{twin}()" in message
+    assert recording.saved == recording.saved_many == []
+
+
+def test_handler_without_save_many_is_rejected_when_the_class_is_defined() -> None:
+    class SaveOnly:
+        async def save(self, session: Any, instance: Any) -> None:
+            pass
+
+    with pytest.raises(ConfigurationError) as raised:
+
+        class HalfHandledUserFactory(ModelFactory[User]):
+            class Meta:
+                persistence_handler = SaveOnly()
+
+    message = str(raised.value)
+    assert "HalfHandledUserFactory" in message
+    assert "save_many" in message
+
+
+def test_handler_with_get_or_create_is_rejected_when_the_class_is_defined() -> None:
+    with pytest.raises(ConfigurationError, match=r"HandledGetOrCreateFactory.*sqlalchemy_get_or_create"):
+
+        class HandledGetOrCreateFactory(ModelFactory[User]):
+            class Meta:
+                persistence_handler = RecordingHandler()
+                sqlalchemy_get_or_create = ("email",)
