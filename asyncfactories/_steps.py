@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from factory.builder import BuildStep, StepBuilder
+from factory.builder import StepBuilder
 
-from .relations import recycled_for
+from .autogen.plan import install_auto_declarations
+from .relations import recycled_keywords
 from .states import STATES_KEY, layered_params
 
 __all__ = ["LayeredStepBuilder"]
@@ -27,19 +28,14 @@ def _is_model_factory(factory: Any) -> bool:
 
 
 class LayeredStepBuilder(_StepBuilderBase):
-    """A ``StepBuilder`` that merges ``defaults()`` and states under the given keywords."""
+    """A ``StepBuilder`` that merges ``defaults()`` and states under the given keywords, and
+    hands recycled instances to the SubFactories of their model."""
 
     def __init__(self, factory_meta: Any, extras: dict[str, Any], strategy: Any) -> None:
         states: tuple[str, ...] = tuple(extras.pop(STATES_KEY, ()))
         factory = factory_meta.factory
         if _is_model_factory(factory):
+            install_auto_declarations(factory)  # once per class: zero-config values (SPEC §6)
             extras = layered_params(factory, extras, states)
+        extras = recycled_keywords(factory_meta.pre_declarations.declarations, extras)
         super().__init__(factory_meta, extras, strategy)
-
-    def build(self, parent_step: BuildStep[Any] | None = None, force_sequence: int | None = None) -> Any:
-        """Build one instance, or hand back a recycled one for a nested ``SubFactory``."""
-        if parent_step is not None:
-            recycled = recycled_for(getattr(self.factory_meta, "model", None))
-            if recycled is not None:
-                return recycled
-        return super().build(parent_step=parent_step, force_sequence=force_sequence)

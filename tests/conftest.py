@@ -27,6 +27,7 @@ from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from .autogen import profiles as _hypothesis_profiles  # noqa: F401  # registers --hypothesis-profile=long
 from .models import Base
 
 POSTGRES_ENV = "ASYNCFACTORIES_TEST_POSTGRES_URL"
