@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from .relations import ChildSpec, link_keywords
+from .relations import ChildSpec, child_spec, link_keywords
 from .states import require_state
 
 if TYPE_CHECKING:
@@ -70,17 +70,16 @@ class FactoryBuilder(Generic[ModelT]):
     def has(
         self, factory: type[ModelFactory[Any]] | FactoryBuilder[Any], n: int = 1, relationship: str | None = None
     ) -> FactoryBuilder[ModelT]:
-        """Give each built object ``n`` children from ``factory`` (a factory or a builder).
+        """Give each built object ``n`` children from ``factory`` (a factory or a builder, whose
+        states, ``for_`` links and own ``has`` children apply to each child).
 
-        The children are linked through the one relationship between the two models, or
-        the one named by ``relationship`` (a relationship of this factory's model).
+        The children are linked through the one relationship between the two models, or the
+        one named by ``relationship`` (of either model). Raises ``ConfigurationError`` naming
+        the choices when there is none, or more than one.
         """
         self.factory._check_size("has", n)
-        target, states = (factory.factory, factory.plan.states) if isinstance(factory, FactoryBuilder) else (
-            factory,
-            (),
-        )
-        spec = ChildSpec(factory=target, states=states, count=n, relationship=relationship)
+        target, plan = (factory.factory, factory.plan) if isinstance(factory, FactoryBuilder) else (factory, EMPTY_PLAN)
+        spec = child_spec(self.factory, target, plan, n, relationship)
         return replace(self, plan=replace(self.plan, children=(*self.plan.children, spec)))
 
     def for_(self, instance: Any, relationship: str | None = None) -> FactoryBuilder[ModelT]:
@@ -95,7 +94,7 @@ class FactoryBuilder(Generic[ModelT]):
         return self.factory._build_with_plan("build", None, kwargs, self.plan, batch=False)[0]
 
     def make(self, **kwargs: Any) -> ModelT:
-        """Alias of :meth:`build`."""
+        """Alias of `build`."""
         return self.factory._build_with_plan("make", None, kwargs, self.plan, batch=False)[0]
 
     def build_batch(self, size: int, **kwargs: Any) -> list[ModelT]:
@@ -103,11 +102,11 @@ class FactoryBuilder(Generic[ModelT]):
         return self.factory._build_with_plan("build_batch", size, kwargs, self.plan, batch=True)
 
     def make_batch(self, size: int, **kwargs: Any) -> list[ModelT]:
-        """Alias of :meth:`build_batch`."""
+        """Alias of `build_batch`."""
         return self.factory._build_with_plan("make_batch", size, kwargs, self.plan, batch=True)
 
     def batch(self, size: int, **kwargs: Any) -> list[ModelT]:
-        """Alias of :meth:`build_batch`."""
+        """Alias of `build_batch`."""
         return self.factory._build_with_plan("batch", size, kwargs, self.plan, batch=True)
 
     def attributes(self, **kwargs: Any) -> dict[str, Any]:
@@ -129,15 +128,15 @@ class FactoryBuilder(Generic[ModelT]):
         return await self.factory._create_async("create_many", size, session, kwargs, self.plan, batch=True)
 
     async def create_batch(self, size: int, session: AsyncSession | None = None, **kwargs: Any) -> list[ModelT]:
-        """Alias of :meth:`create_many`."""
+        """Alias of `create_many`."""
         return await self.factory._create_async("create_batch", size, session, kwargs, self.plan, batch=True)
 
     async def create_async(self, session: AsyncSession | None = None, **kwargs: Any) -> ModelT:
-        """Alias of :meth:`create`."""
+        """Alias of `create`."""
         return (await self.factory._create_async("create_async", None, session, kwargs, self.plan, batch=False))[0]
 
     async def create_batch_async(self, size: int, session: AsyncSession | None = None, **kwargs: Any) -> list[ModelT]:
-        """Alias of :meth:`create_many`."""
+        """Alias of `create_many`."""
         return await self.factory._create_async("create_batch_async", size, session, kwargs, self.plan, batch=True)
 
     def create_sync(self, session: Session | None = None, **kwargs: Any) -> ModelT:

@@ -165,12 +165,16 @@ class _Pending:
 
 
 def resolve_post_generated(values: dict[str, Any]) -> dict[str, Any]:
-    """Replace pending ``PostGenerated`` values, each computed from the fields generated before it."""
+    """Replace pending ``PostGenerated`` values, each computed from the fields generated before it.
+
+    Fields left unset (``Ignore()``, factory_boy's ``SKIP``) are not shown to the function.
+    """
     if not any(isinstance(value, _Pending) for value in values.values()):
         return values
     ready = {name: value for name, value in values.items() if not isinstance(value, _Pending)}
     for name, value in values.items():
         if isinstance(value, _Pending):
             declaration = value.declaration
-            ready[name] = declaration.fn(name, dict(ready), *declaration.args, **declaration.kwargs)
+            generated = {key: found for key, found in ready.items() if found is not SKIP}
+            ready[name] = declaration.fn(name, generated, *declaration.args, **declaration.kwargs)
     return ready

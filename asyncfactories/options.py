@@ -34,6 +34,11 @@ def _negated(value: Any) -> Any:
     return not value
 
 
+def _handler(value: Any) -> Any:
+    """polyfactory accepts a persistence class as well as an instance."""
+    return value() if isinstance(value, type) else value
+
+
 #: polyfactory's class attributes, read once when the class is defined:
 #: ``alias -> (Meta option, how the alias's value maps to the option's)``.
 #: ``__model__`` is resolved with the generic parameter (see ``_definition.py``) and the
@@ -50,6 +55,8 @@ CLASS_ALIASES: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "__min_collection_length__": ("min_collection_length", _same),
     "__max_collection_length__": ("max_collection_length", _same),
     "__set_as_default_factory_for_type__": ("default_for_model", _same),
+    "__async_persistence__": ("persistence_handler", _handler),
+    "__sync_persistence__": ("persistence_handler", _handler),
 }
 
 #: Aliases of ``Meta.sqlalchemy_session``, read at call time (see ``session.py``).
@@ -199,6 +206,23 @@ class ModelFactoryOptions(_OptionsBase):
         return value
 
 
+def _check_session_aliases(factory_name: str, attrs: dict[str, Any], values: dict[str, Any]) -> None:
+    """The session aliases are read at call time, but must not contradict ``Meta`` in one class body."""
+    given = {alias: attrs[alias] for alias in SESSION_ALIASES if attrs.get(alias) is not None}
+    if not given:
+        return
+    if values.get("sqlalchemy_session") is not None:
+        given["Meta.sqlalchemy_session"] = values["sqlalchemy_session"]
+    if len({id(source) for source in given.values()}) > 1:
+        shown = " and ".join(f"{where} = {source!r}" for where, source in given.items())
+        raise ConfigurationError(f"{factory_name}: {shown} disagree; set only one of them")
+    if values.get("sqlalchemy_session_factory") is not None:
+        raise ConfigurationError(
+            f"{factory_name}: set either {next(iter(given))} (Meta.sqlalchemy_session) or "
+            f"Meta.sqlalchemy_session_factory, not both"
+        )
+
+
 def meta_from_class_body(factory_name: str, attrs: dict[str, Any], model: object | None) -> type:
     """Build the ``Meta`` class factory_boy will read, merging the dunder aliases into it.
 
@@ -218,6 +242,7 @@ def meta_from_class_body(factory_name: str, attrs: dict[str, Any], model: object
                 f"{values[option]!r}; set only one of them"
             )
         values[option] = value
+    _check_session_aliases(factory_name, attrs, values)
     if model is not None:
         values["model"] = model
     values["_factory_name"] = factory_name

@@ -9,12 +9,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from factory.declarations import SubFactory
 from sqlalchemy.orm import RelationshipDirection, RelationshipProperty
 
 from ._mapping import model_info
 from .exceptions import ConfigurationError
 
-__all__ = ["ChildSpec", "attach_children", "link_keywords", "recycled_for", "recycling"]
+__all__ = ["ChildSpec", "attach_children", "child_spec", "link_keywords", "recycled_keywords", "recycling"]
 
 _recycled: ContextVar[list[tuple[Any, Iterator[Any]]] | None] = ContextVar("asyncfactories_recycled", default=None)
 
@@ -36,10 +37,9 @@ def recycling(instances: tuple[Any, ...]) -> Iterator[None]:
         _recycled.reset(token)
 
 
-def recycled_for(model: Any) -> Any | None:
+def _recycled_for(pools: list[tuple[Any, Iterator[Any]]], model: Any) -> Any | None:
     """The next recycled instance usable where ``model`` is expected, or None."""
-    pools = _recycled.get()
-    if not pools or not isinstance(model, type):
+    if not isinstance(model, type):
         return None
     for cls, pool in pools:
         if issubclass(cls, model):
@@ -47,41 +47,71 @@ def recycled_for(model: Any) -> Any | None:
     return None
 
 
-def _relationship_to(
-    owner: type, target: type, name: str | None, factory_name: str, call: str
-) -> RelationshipProperty[Any]:
+def recycled_keywords(declarations: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
+    """``extras``, plus a recycled instance for each SubFactory (declared or passed) of its model.
+
+    Only SubFactories are replaced: a ``RelatedFactory`` still builds its own objects.
+    """
+    pools = _recycled.get()
+    if not pools:
+        return extras
+    replaced: dict[str, Any] = {}
+    for name, declaration in {**declarations, **extras}.items():
+        if isinstance(declaration, SubFactory):
+            instance = _recycled_for(pools, getattr(declaration.get_factory()._meta, "model", None))
+            if instance is not None:
+                replaced[name] = instance
+    return {**extras, **replaced} if replaced else extras
+
+
+def _relationships(owner: type, target: type) -> list[RelationshipProperty[Any]]:
+    return [rel for rel in model_info(owner).mapper.relationships if issubclass(target, rel.mapper.class_)]
+
+
+def _ambiguity(owner: type, target: type, found: list[RelationshipProperty[Any]], call: str) -> ConfigurationError:
+    names = ", ".join(sorted(rel.key for rel in found))
+    return ConfigurationError(
+        f"{call}: {owner.__name__} has {len(found)} relationships to {target.__name__} ({names}); "
+        f"name the one to use with relationship='...'"
+    )
+
+
+def _relationship_to(owner: type, target: type, name: str | None, call: str) -> RelationshipProperty[Any]:
+    """``owner``'s relationship to ``target``: the one named, or the only one."""
     mapper = model_info(owner).mapper
     if name is not None:
         if name not in mapper.relationships:
-            valid = ", ".join(sorted(mapper.relationships.keys()))
+            valid = ", ".join(sorted(mapper.relationships.keys())) or "none"
             raise ConfigurationError(
-                f"{factory_name}.{call}: {owner.__name__} has no relationship {name!r}; its relationships: {valid}"
+                f"{call}: {owner.__name__} has no relationship {name!r}; its relationships: {valid}"
             )
         return mapper.relationships[name]
-    found = [rel for rel in mapper.relationships if issubclass(target, rel.mapper.class_)]
+    found = _relationships(owner, target)
     if len(found) != 1:
-        names = ", ".join(rel.key for rel in found) or "none"
-        raise ConfigurationError(
-            f"{factory_name}.{call}: {owner.__name__} has {len(found)} relationships to {target.__name__} "
-            f"({names}); name the one to use with relationship='...'"
-        )
+        raise _ambiguity(owner, target, found, call)
     return found[0]
 
 
 def link_keywords(model: type, parent: Any, relationship: str | None, factory_name: str) -> dict[str, Any]:
     """``for_(parent)``: the keyword that links a new ``model`` instance to ``parent``."""
-    rel = _relationship_to(model, type(parent), relationship, factory_name, "for_()")
+    rel = _relationship_to(model, type(parent), relationship, f"{factory_name}.for_()")
     return {rel.key: [parent] if rel.uselist else parent}
 
 
 @dataclass(frozen=True)
 class ChildSpec:
-    """One ``has(factory, n, relationship)`` request."""
+    """One ``has()`` request, its link resolved when it was made.
+
+    Each child gets the parent as keyword ``child_key`` (the child's relationship to it), or,
+    when the child has none, is added to the parent's relationship ``parent_key``.
+    """
 
     factory: Any
-    states: tuple[str, ...]
+    #: The child builder's ``CallPlan`` (states, ``for_`` links, its own ``has`` children).
+    plan: Any
     count: int
-    relationship: str | None
+    child_key: str | None
+    parent_key: str | None
 
 
 def _reverse_parent_key(parent_rel: RelationshipProperty[Any], child_model: type) -> str | None:
@@ -94,18 +124,73 @@ def _reverse_parent_key(parent_rel: RelationshipProperty[Any], child_model: type
     return None
 
 
+def _named_link(parent: type, child: type, name: str, call: str) -> tuple[RelationshipProperty[Any], bool]:
+    """The relationship ``name`` between the two models, and whether it is the parent's."""
+    choices = {rel.key: (rel, False) for rel in _relationships(child, parent)}
+    choices.update({rel.key: (rel, True) for rel in _relationships(parent, child)})
+    if name not in choices:
+        valid = ", ".join(sorted(choices)) or "none"
+        raise ConfigurationError(
+            f"{call}: no relationship {name!r} links {parent.__name__} and {child.__name__}; choices: {valid}"
+        )
+    return choices[name]
+
+
+def _only_link(parent: type, child: type, call: str) -> tuple[RelationshipProperty[Any], bool]:
+    """The one relationship between the two models (the parent's, else the child's), and whose it is."""
+    for owner, target, owned in ((parent, child, True), (child, parent, False)):
+        found = _relationships(owner, target)
+        if len(found) > 1:
+            raise _ambiguity(owner, target, found, call)
+        if found:
+            return found[0], owned
+    raise ConfigurationError(
+        f"{call}: {parent.__name__} and {child.__name__} have no relationship between them; "
+        f"has() links children through one"
+    )
+
+
+def child_spec(parent_factory: Any, child_factory: Any, plan: Any, count: int, relationship: str | None) -> ChildSpec:
+    """Resolve ``parent_factory.has(child_factory, count, relationship)``.
+
+    The link is the parent's relationship to the child model or, when the parent has none, the
+    child's relationship to the parent (``Comment.author`` without ``User.comments``);
+    ``relationship`` may name either. Raises ``ConfigurationError`` naming the choices.
+    """
+    parent, child = parent_factory._meta.model, child_factory._meta.model
+    call = f"{parent_factory.__name__}.has({child_factory.__name__})"
+    for factory, model in ((parent_factory, parent), (child_factory, child)):
+        if model is None:
+            raise ConfigurationError(
+                f"{call}: {factory.__name__} is an abstract base factory; has() needs factories with a model"
+            )
+    if relationship is not None:
+        rel, owned = _named_link(parent, child, relationship, call)
+    else:
+        rel, owned = _only_link(parent, child, call)
+    if not owned:
+        return ChildSpec(child_factory, plan, count, child_key=rel.key, parent_key=None)
+    reverse = _reverse_parent_key(rel, child)
+    return ChildSpec(child_factory, plan, count, child_key=reverse, parent_key=None if reverse else rel.key)
+
+
 def attach_children(parent: Any, specs: tuple[ChildSpec, ...], strategy: Any, states_key: str) -> None:
-    """Build (or create) each spec's children and link them to ``parent``."""
+    """Build (or create) each spec's children, with their own plans, and link them to ``parent``."""
     for spec in specs:
         child_model = spec.factory._meta.model
-        rel = _relationship_to(type(parent), child_model, spec.relationship, spec.factory.__name__, "has()")
-        reverse = _reverse_parent_key(rel, child_model)
-        keywords = {reverse: parent} if reverse else {}
-        for _ in range(spec.count):
-            child = spec.factory._generate(strategy, {**keywords, states_key: spec.states})
-            if reverse:
-                continue
-            if rel.uselist:
-                getattr(parent, rel.key).append(child)
-            else:
-                setattr(parent, rel.key, child)
+        keywords = dict(spec.plan.links)
+        if spec.child_key is not None:
+            keywords.update(link_keywords(child_model, parent, spec.child_key, spec.factory.__name__))
+        with recycling(spec.plan.recycled):
+            for _ in range(spec.count):
+                child = spec.factory._generate(strategy, {**keywords, states_key: spec.plan.states})
+                attach_children(child, spec.plan.children, strategy, states_key)
+                if spec.parent_key is not None:
+                    _add_child(parent, spec.parent_key, child)
+
+
+def _add_child(parent: Any, key: str, child: Any) -> None:
+    if model_info(type(parent)).mapper.relationships[key].uselist:
+        getattr(parent, key).append(child)
+    else:
+        setattr(parent, key, child)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from factory.declarations import SKIP, Trait
+from factory.declarations import SKIP, SubFactory, Trait
 
 from ._mapping import model_info
 from .exceptions import ConfigurationError, UnknownStateError
@@ -29,6 +29,7 @@ STATES_KEY = "_asyncfactories_states"
 _METHOD_PREFIX = "state_"
 _NOT_STATES = frozenset({"state_names"})
 _CHECKED_ATTRIBUTE = "_asyncfactories_checked_states"
+_DEFAULTS_CHECKED_ATTRIBUTE = "_asyncfactories_checked_defaults"
 
 
 def _trait_names(factory: Any) -> list[str]:
@@ -104,10 +105,39 @@ def _skip_replaced_parents(factory: Any, merged: dict[str, Any]) -> None:
 
 def layered_params(factory: Any, keywords: dict[str, Any], states: tuple[str, ...]) -> dict[str, Any]:
     """``defaults()`` < states < keywords, as one dict of factory_boy extras."""
-    merged: dict[str, Any] = dict(factory.defaults())
-    flags = tuple(name for name in _trait_names(factory) if keywords.get(name) is True and name not in states)
+    merged: dict[str, Any] = _checked_defaults(factory)
+    traits = _trait_names(factory)
+    # Traits switched on by keyword follow the named states, in the order of the keywords.
+    flags = tuple(name for name, value in keywords.items() if value is True and name in traits and name not in states)
     for name in states + flags:
         merged.update(state_overrides(factory, name))
     merged.update(keywords)
     _skip_replaced_parents(factory, merged)
+    _expand_dict_overrides(factory, merged)
     return merged
+
+
+def _checked_defaults(factory: Any) -> dict[str, Any]:
+    """``factory.defaults()``, its keys checked against the model the first time."""
+    values = factory.defaults()
+    if not isinstance(values, dict):
+        raise ConfigurationError(
+            f"{factory.__name__}.defaults() returned {type(values).__name__}; it must return a dict of "
+            f"field values, e.g. return {{'name': 'Ada'}}"
+        )
+    if values and not factory.__dict__.get(_DEFAULTS_CHECKED_ATTRIBUTE):
+        from .model_check import check_names
+
+        check_names(factory, values, "defaults() sets")
+        setattr(factory, _DEFAULTS_CHECKED_ATTRIBUTE, True)
+    return dict(values)
+
+
+def _expand_dict_overrides(factory: Any, merged: dict[str, Any]) -> None:
+    """polyfactory's ``address={"city": "Boston"}`` for a SubFactory field: its keywords."""
+    declarations = factory._meta.pre_declarations.declarations
+    for key, value in list(merged.items()):
+        declaration = declarations.get(key)
+        if isinstance(value, dict) and type(declaration) is SubFactory:
+            del merged[key]
+            merged.update({f"{key}__{name}": field_value for name, field_value in value.items()})
