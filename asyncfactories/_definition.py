@@ -15,6 +15,7 @@ from sqlalchemy.orm import QueryableAttribute
 
 from . import model_check
 from ._mapping import is_mapped_class
+from .autogen.relationships import register_factory
 from .exceptions import ConfigurationError
 from .options import meta_from_class_body
 from .seeding import seed
@@ -118,6 +119,7 @@ class ModelFactoryMeta(_MetaclassBase):
         check_state_definitions(new_class)
         model_check.check_factory(new_class)
         _apply_randomness_options(new_class)
+        register_factory(new_class)  # a candidate default factory for its model (SPEC §6.3)
         return new_class
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import inspect
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import NoInspectionAvailable
-from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty
+from sqlalchemy.orm import Mapper, QueryableAttribute, RelationshipDirection, RelationshipProperty
 
-__all__ = ["ModelInfo", "is_mapped_class", "model_info"]
+__all__ = ["KeywordNames", "ModelInfo", "backref_names", "is_mapped_class", "keyword_names", "model_info"]
 
 
 def is_mapped_class(candidate: object) -> bool:
@@ -62,7 +63,44 @@ def _constructor_arguments(mapper: Mapper[Any]) -> tuple[set[str], bool]:
     return names - {"self"}, takes_any
 
 
-_cache: dict[type, ModelInfo] = {}
+@dataclass(frozen=True)
+class KeywordNames:
+    """What ``model(**kwargs)`` accepts, as far as is known without configuring the mappers."""
+
+    names: frozenset[str]
+    accepts_any: bool
+    #: Whether the mappers were configured: until then a backref may still add a name.
+    final: bool
+
+
+def keyword_names(model: type) -> KeywordNames:
+    """The model's mapped attributes and constructor arguments, read without configuring mappers.
+
+    Safe while a factory class is being defined: configuring then, before a related model is
+    imported, would fail and leave SQLAlchemy's mappers unusable for the whole process.
+    """
+    mapper: Mapper[Any] = sa_inspect(model)
+    descriptors = set(mapper.all_orm_descriptors.keys()) - {"__mapper__"}
+    init_names, takes_any = _constructor_arguments(mapper)
+    return KeywordNames(frozenset(descriptors | init_names), takes_any, mapper.configured)
+
+
+def backref_names(model: type) -> frozenset[str]:
+    """Names the ``backref=`` of any relationship in ``model``'s registry adds when configured."""
+    names: set[str] = set()
+    model_mapper: Mapper[Any] = sa_inspect(model)
+    for mapper in model_mapper.registry.mappers:
+        for descriptor in mapper.all_orm_descriptors.values():
+            if not isinstance(descriptor, QueryableAttribute):
+                continue
+            prop = descriptor.comparator.prop  # the declared property: reading it configures nothing
+            if isinstance(prop, RelationshipProperty) and prop.backref:
+                names.add(prop.backref if isinstance(prop.backref, str) else prop.backref[0])
+    return frozenset(names)
+
+
+#: Weak keys: a model created at run time (tests, dynamic schemas) is not kept alive by the cache.
+_cache: weakref.WeakKeyDictionary[type, ModelInfo] = weakref.WeakKeyDictionary()
 
 
 def model_info(model: type) -> ModelInfo:

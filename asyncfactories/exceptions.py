@@ -61,7 +61,7 @@ class UnknownFieldError(FactoryError, TypeError):
         super().__init__(
             f"{factory_name}: {where} {field!r} is not a mapped attribute, constructor argument, "
             f"Params entry or post-generation hook of the model; {hint} "
-            f"(to allow unknown names, set Meta.check_model = False)"
+            f"(to allow unknown names, set Meta.check_model = False or __check_model__ = False)"
         )
 
 
@@ -96,11 +96,13 @@ class SessionNotBoundError(FactoryError, RuntimeError):
 
     def __init__(self, factory_name: str, call: str) -> None:
         self.factory_name = factory_name
+        sync = call.endswith("_sync")
+        block, alias = ("with", "__session__") if sync else ("async with", "__async_session__")
         super().__init__(
             f"{factory_name}.{call}() has no session to persist through. Pass one as "
             f"{call}(session=...), use {factory_name}.using(session), wrap the call in "
-            f"'async with bind_session(session):', or set Meta.sqlalchemy_session "
-            f"(or __async_session__) / Meta.sqlalchemy_session_factory on the factory."
+            f"'{block} bind_session(session):', or set Meta.sqlalchemy_session "
+            f"(or {alias}) / Meta.sqlalchemy_session_factory on the factory."
         )
 
 
@@ -109,7 +111,9 @@ class SessionTypeError(FactoryError, TypeError):
 
     def __init__(self, factory_name: str, call: str, got: object, use: str) -> None:
         self.factory_name = factory_name
+        got_name = type(got).__name__
+        article = "an" if got_name[:1] in "AEIOU" else "a"
         super().__init__(
-            f"{factory_name}.{call}() got a {type(got).__name__}; use {factory_name}.{use}() "
+            f"{factory_name}.{call}() got {article} {got_name}; use {factory_name}.{use}() "
             f"with that session instead."
         )

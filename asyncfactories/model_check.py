@@ -4,83 +4,113 @@ something the model accepts.
 Valid names are the model's mapped attributes, its constructor arguments, the factory's
 ``Params`` entries and post-generation hooks, plus names the factory itself handles
 (``Meta.exclude``, the old names of ``Meta.rename``). Declarations and ``Params`` traits are
-checked when the class is defined — or on first use, when the model's mappers cannot be
-configured yet because a related model has not been imported.
+checked when the class is defined, without configuring SQLAlchemy's mappers: configuring them
+before every related model is imported would fail and break them for good. A name that only a
+``backref`` may add, while the mappers are not configured yet, is judged on first use.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from factory.declarations import Trait
-from sqlalchemy.exc import InvalidRequestError
 
-from ._mapping import model_info
+from ._mapping import backref_names, keyword_names, model_info
 from .exceptions import UnknownFieldError
 
 __all__ = ["check_factory", "check_keywords", "check_names", "valid_names"]
 
 _CHAIN = "__"
+_CACHE_ATTRIBUTE = "_asyncfactories_valid_names"
 
-#: Factories whose check waits until their model's mappers can be configured.
-_deferred: set[type] = set()
+#: Factories naming a possible backref before the mappers are configured: checked on first use.
+_deferred: weakref.WeakSet[type] = weakref.WeakSet()
+
+
+@dataclass(frozen=True)
+class _Accepted:
+    names: frozenset[str]
+    any_name: bool
+    final: bool
 
 
 def _root(name: str) -> str:
     return name.split(_CHAIN, 1)[0]
 
 
-def valid_names(factory: Any) -> frozenset[str]:
-    """Every name a declaration, trait key or keyword of ``factory`` may use."""
-    cached: frozenset[str] | None = factory.__dict__.get("_asyncfactories_valid_names")
+def _accepted(factory: Any) -> _Accepted:
+    cached: _Accepted | None = factory.__dict__.get(_CACHE_ATTRIBUTE)
     if cached is not None:
         return cached
     meta = factory._meta
-    info = model_info(meta.model)
-    names = set(info.field_names) | set(meta.parameters) | set(meta.exclude) | set(meta.rename)
+    model = keyword_names(meta.model)
+    names = set(model.names) | set(meta.parameters) | set(meta.exclude) | set(meta.rename)
     names |= set(meta.post_declarations.declarations)
-    result = frozenset(names)
-    factory._asyncfactories_valid_names = result
-    return result
+    accepted = _Accepted(frozenset(names), model.accepts_any, model.final)
+    if accepted.final:
+        setattr(factory, _CACHE_ATTRIBUTE, accepted)
+    return accepted
 
 
-def _check_names(factory: Any, names: Iterable[str], where: str) -> None:
-    valid = valid_names(factory)
-    if model_info(factory._meta.model).accepts_any_keyword:
-        return
-    for name in names:
-        if _root(name) not in valid:
-            raise UnknownFieldError(factory.__name__, _root(name), valid, where)
+def valid_names(factory: Any) -> frozenset[str]:
+    """Every name a declaration, trait key or keyword of ``factory`` may use."""
+    return _accepted(factory).names
+
+
+def _unknown(factory: Any, names: list[str]) -> list[str]:
+    accepted = _accepted(factory)
+    if accepted.any_name:
+        return []
+    return [_root(name) for name in names if _root(name) not in accepted.names]
+
+
+def _check_names(factory: Any, names: Iterable[str], where: str, *, may_configure: bool) -> bool:
+    """Raise ``UnknownFieldError`` for an unknown name; False if the verdict needs the mappers."""
+    names = list(names)
+    unknown = _unknown(factory, names)
+    if unknown and not _accepted(factory).final:
+        maybe_backrefs = backref_names(factory._meta.model)
+        unknown = [name for name in unknown if name not in maybe_backrefs] or unknown
+        if unknown[0] in maybe_backrefs:
+            if not may_configure:
+                return False
+            model_info(factory._meta.model)  # first use: configure the mappers, adding the backrefs
+            unknown = _unknown(factory, names)
+    if unknown:
+        raise UnknownFieldError(factory.__name__, unknown[0], valid_names(factory), where)
+    return True
 
 
 def check_names(factory: Any, names: Iterable[str], where: str) -> None:
     """Raise ``UnknownFieldError`` for the first of ``names`` the model does not accept."""
     if factory._meta.check_model:
-        _check_names(factory, names, where)
+        _check_names(factory, names, where, may_configure=True)
 
 
-def check_factory(factory: Any) -> None:
+def check_factory(factory: Any, *, at_definition: bool = True) -> None:
     """Check a concrete factory's declarations and traits (when the class is defined)."""
     meta = factory._meta
     if meta.abstract or not meta.check_model:
         return
-    try:
-        model_info(meta.model)
-    except InvalidRequestError:
-        _deferred.add(factory)
-        return
+    checks: list[tuple[Iterable[str], str]] = [
+        (parameter.overrides, f"Params.{name} sets")
+        for name, parameter in meta.parameters.items()
+        if isinstance(parameter, Trait)
+    ]
+    checks.append(([name for name in meta.base_declarations if name not in meta.parameters], "declaration"))
+    for names, where in checks:
+        if not _check_names(factory, names, where, may_configure=not at_definition):
+            _deferred.add(factory)
+            return
     _deferred.discard(factory)
-    for param_name, parameter in meta.parameters.items():
-        if isinstance(parameter, Trait):
-            _check_names(factory, parameter.overrides, f"Params.{param_name} sets")
-    own = [name for name in meta.base_declarations if name not in meta.parameters]
-    _check_names(factory, own, "declaration")
 
 
 def check_keywords(factory: Any, keywords: Iterable[str]) -> None:
     """Check call keywords (and run a deferred class check first)."""
     if factory in _deferred:
-        check_factory(factory)
+        check_factory(factory, at_definition=False)
     if factory._meta.check_model:
-        _check_names(factory, keywords, "keyword")
+        _check_names(factory, keywords, "keyword", may_configure=True)
