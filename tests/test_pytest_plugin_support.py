@@ -1,0 +1,166 @@
+"""The pytest plugin's pure parts, in-process: configuration precedence, URL mapping, names, seeds.
+
+The plugin's behaviour inside real pytest runs is in ``test_pytest_plugin.py`` (pytester).
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from typing import TypeVar
+
+import pytest
+from sqlalchemy import MetaData, Table
+from sqlalchemy.orm import DeclarativeBase
+
+from asyncfactories import ConfigurationError, ModelFactory
+from asyncfactories._pytest_support import (
+    DATABASE_URL_ENV,
+    async_url,
+    load_metadata,
+    metadata_list,
+    resolve_database_url,
+    restart_sequences,
+    seed_for_test,
+    snake_case,
+    sync_url,
+)
+from asyncfactories.pytest_plugin import _instance_fixture_name, register_fixture
+
+from .factories import UserFactory
+
+ModelT = TypeVar("ModelT")
+
+
+def test_the_plugin_is_declared_as_a_pytest11_entry_point() -> None:
+    found = [entry for entry in entry_points(group="pytest11") if entry.name == "asyncfactories"]
+    assert [entry.value for entry in found] == ["asyncfactories.pytest_plugin"]
+
+
+@pytest.mark.parametrize(
+    ("option", "env", "ini", "expected"),
+    [
+        ("sqlite:///option", "sqlite:///env", "sqlite:///ini", "sqlite:///option"),
+        (None, "sqlite:///env", "sqlite:///ini", "sqlite:///env"),
+        (None, "", "sqlite:///ini", "sqlite:///ini"),
+        (None, None, "", None),
+    ],
+    ids=["option-wins", "then-env", "then-ini", "else-temporary-file"],
+)
+def test_database_url_precedence(option: str | None, env: str | None, ini: str, expected: str | None) -> None:
+    environ = {} if env is None else {DATABASE_URL_ENV: env}
+    assert resolve_database_url(option, environ, ini) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "async_driver", "sync_driver"),
+    [
+        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite", "sqlite+pysqlite"),
+        ("postgresql+asyncpg://u:p@h/db", "postgresql+asyncpg", "postgresql+psycopg"),
+        ("mysql+aiomysql://root@h/db", "mysql+aiomysql", "mysql+pymysql"),
+        ("mysql+asyncmy://root@h/db", "mysql+asyncmy", "mysql+pymysql"),
+        ("postgresql://u@h/db", "postgresql+asyncpg", "postgresql+psycopg"),
+        ("sqlite:///x.db", "sqlite+aiosqlite", "sqlite+pysqlite"),
+    ],
+)
+def test_async_and_matching_sync_drivers(given: str, async_driver: str, sync_driver: str) -> None:
+    assert async_url(given).drivername == async_driver
+    assert sync_url(async_url(given)).drivername == sync_driver
+    assert sync_url(async_url(given)).database == async_url(given).database
+
+
+def test_an_unknown_async_driver_has_no_sync_twin() -> None:
+    with pytest.raises(pytest.UsageError, match="no sync driver is known for 'oracle\\+oracledb'"):
+        sync_url("oracle+oracledb://u@h/db")
+
+
+@pytest.mark.parametrize(
+    ("model_name", "fixture_name"),
+    [("User", "user"), ("BlogPost", "blog_post"), ("HTTPLog", "http_log"), ("OAuth2Token", "o_auth2_token")],
+)
+def test_fixture_names_are_the_model_name_in_snake_case(model_name: str, fixture_name: str) -> None:
+    assert snake_case(model_name) == fixture_name
+
+
+def test_a_test_seed_depends_on_the_base_seed_and_the_node_id_only() -> None:
+    node = "tests/test_api.py::test_list_users[sqlite]"
+    assert seed_for_test(0, node) == seed_for_test(0, node)
+    assert seed_for_test(0, node) != seed_for_test(1, node)
+    assert seed_for_test(0, node) != seed_for_test(0, "tests/test_api.py::test_other")
+    assert 0 <= seed_for_test(0, node) < 2**32
+
+
+def test_restart_sequences_restarts_every_factory() -> None:
+    UserFactory._next_seq()
+    first = UserFactory.build().email
+    UserFactory.build()
+    restart_sequences()
+    assert UserFactory._next_seq() == 1
+    assert UserFactory.build().email == first
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+_extra = MetaData()
+Table("extra", _extra)
+
+
+def test_metadata_can_be_a_metadata_a_base_or_several() -> None:
+    assert metadata_list(None) == []
+    assert metadata_list(_Base.metadata) == [_Base.metadata]
+    assert metadata_list(_Base) == [_Base.metadata]
+    assert metadata_list([_Base, _extra]) == [_Base.metadata, _extra]
+
+
+def test_metadata_of_another_kind_is_a_usage_error() -> None:
+    with pytest.raises(pytest.UsageError, match="af_metadata fixture gave 42: expected a sqlalchemy MetaData"):
+        metadata_list(42)
+
+
+def test_the_metadata_ini_key_is_imported() -> None:
+    assert load_metadata("tests.models:Base.metadata")[0].tables.keys() >= {"users", "posts"}
+    assert load_metadata("tests.models:Base") == load_metadata("tests.models:Base.metadata")
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("tests.models", "expected 'package.module:Base.metadata'"),
+        ("tests.nowhere:Base.metadata", "No module named 'tests.nowhere'"),
+        ("tests.models:Nothing.metadata", "has no attribute 'Nothing'"),
+    ],
+)
+def test_a_bad_metadata_ini_key_says_what_is_wrong(spec: str, message: str) -> None:
+    with pytest.raises(pytest.UsageError, match=f"asyncfactories_metadata = '{spec}'.*{message}"):
+        load_metadata(spec)
+
+
+def test_register_fixture_needs_a_concrete_model_factory() -> None:
+    class BaseFactory(ModelFactory[ModelT]):
+        pass
+
+    with pytest.raises(ConfigurationError, match="needs a concrete ModelFactory subclass"):
+        register_fixture(BaseFactory)
+    with pytest.raises(ConfigurationError, match="needs a concrete ModelFactory subclass"):
+        register_fixture(dict)  # type: ignore[type-var]
+
+
+def test_register_fixture_rejects_a_name_that_is_no_identifier() -> None:
+    with pytest.raises(ConfigurationError, match=r"name='my user'.*must be a Python identifier"):
+        register_fixture(UserFactory, name="my user")
+
+
+@pytest.mark.parametrize(
+    ("name", "instance_fixture"),
+    [("author", "author"), ("author_factory", "author"), ("factory", "factory"), ("_factory", "_factory")],
+)
+def test_name_names_the_instance_fixture_or_with_factory_suffix_the_factory_fixture(
+    name: str, instance_fixture: str
+) -> None:
+    assert _instance_fixture_name(name) == instance_fixture
+
+
+def test_register_fixture_after_collection_only_returns_the_factory() -> None:
+    assert register_fixture(UserFactory) is UserFactory
+    assert register_fixture(name="author")(UserFactory) is UserFactory
