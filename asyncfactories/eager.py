@@ -22,6 +22,8 @@ from factory.declarations import (
     SubFactory,
 )
 
+from .autogen.plan import install_auto_declarations
+
 __all__ = ["reads_generated_values"]
 
 _CACHE_ATTRIBUTE = "_asyncfactories_reads_generated_values"
@@ -59,13 +61,20 @@ def _reads(factory: Any, extra: dict[str, Any], seen: set[tuple[type, int]], get
     if (factory, id(extra)) in seen or not hasattr(factory, "_meta"):
         return False
     seen.add((factory, id(extra)))
-    declarations = {**factory._meta.declarations, **extra}
+    declarations = {**_automatic(factory), **factory._meta.declarations, **extra}
     has_parents = gets_parent or any(isinstance(d, SubFactory) for d in declarations.values())
     if has_parents and any(_reads_through_instance(d) for d in declarations.values()):
         return True
     return any(
         _reads(related, defaults, seen, receives) for related, defaults, receives in _related_factories(declarations)
     )
+
+
+def _automatic(factory: Any) -> dict[str, Any]:
+    """The zero-config declarations of a model factory (its automatic parents included)."""
+    if not hasattr(factory, "_asyncfactories_model_factory") or factory._meta.model is None:
+        return {}
+    return install_auto_declarations(factory)
 
 
 def reads_generated_values(factory: Any, extra: dict[str, Any]) -> bool:

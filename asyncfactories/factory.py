@@ -9,11 +9,12 @@ Every entry point funnels into a ``*_with_plan`` method taking the builder's ``C
 
 from __future__ import annotations
 
+import functools
 import inspect
 import random
 import threading
-from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, ParamSpec, TypeVar, cast
 
 import faker
 from factory.alchemy import SQLAlchemyModelFactory
@@ -26,12 +27,14 @@ from ._bridge import run_in_session
 from ._definition import ModelFactoryMeta
 from ._mapping import model_info
 from ._steps import LayeredStepBuilder
+from .autogen.registry import builtin_generators
 from .builder import EMPTY_PLAN, CallPlan, FactoryBuilder
+from .coverage import build_coverage
 from .declarations import resolve_post_generated
 from .eager import reads_generated_values
 from .exceptions import ConfigurationError, SessionNotBoundError
 from .options import ModelFactoryOptions
-from .persistence import current_call, get_or_create, initialise_collections, persist_call
+from .persistence import current_call, get_or_create, initialise_collections, load_unloaded, persist_call
 from .relations import attach_children, recycling
 from .seeding import shared_faker, shared_random
 from .session import find_session_source, open_session
@@ -41,6 +44,8 @@ from .stubbing import assign_fake_keys, collecting_builds, record_built
 __all__ = ["ModelFactory", "ModelFactoryMeta"]
 
 ModelT = TypeVar("ModelT")
+P = ParamSpec("P")
+R = TypeVar("R")
 Strategy = Literal["build", "create", "stub"]
 _BUILD: Strategy = "build"
 _CREATE: Strategy = "create"
@@ -51,6 +56,32 @@ if TYPE_CHECKING:
     _FactoryBase = SQLAlchemyModelFactory[Any]
 else:
     _FactoryBase = SQLAlchemyModelFactory
+
+
+def _synchronous_inside_builds(*, batch: bool) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """Let factory_boy code call ``OtherFactory.create()`` from a hook, without ``await``.
+
+    Outside a build these methods return a coroutine as usual. Inside a running create (a
+    post-generation hook, a ``LazyFunction``) a coroutine nobody awaits would silently create
+    nothing; there the call creates at once, through the running call's session, and returns
+    the instance (or list), as it would in factory_boy.
+    """
+
+    def decorate(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @functools.wraps(method)
+        def dispatch(*args: P.args, **kwargs: P.kwargs) -> Any:
+            factory, *rest = args
+            session = kwargs.get("session", rest[1 if batch else 0] if len(rest) > (1 if batch else 0) else None)
+            if current_call() is None or session is not None:
+                return method(*args, **kwargs)
+            keywords = {key: value for key, value in kwargs.items() if key not in ("session", "size")}
+            size = kwargs.get("size", rest[0] if rest else None)
+            made = cast(Any, factory)._create_inside_build(method.__name__, size, keywords, batch=batch)
+            return made if batch else made[0]
+
+        return dispatch
+
+    return decorate
 
 
 class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
@@ -83,7 +114,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     # ----------------------------------------------------------------- definition helpers
 
     @classmethod
-    def create_factory(cls, model: type[Any] | None = None, /, **declarations: Any) -> type[ModelFactory[Any]]:
+    def create_factory(cls, model: type[Any] | None = None, **declarations: Any) -> type[ModelFactory[Any]]:
         """Build a factory class at run time.
 
         ``ModelFactory.create_factory(User, name="x")`` makes a factory for ``User``;
@@ -111,6 +142,22 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         return state_names(cls)
 
     @classmethod
+    def get_sqlalchemy_types(cls) -> dict[Any, Callable[..., Any]]:
+        """Column type -> value generator for zero-config values (polyfactory's hook, SPEC §6.5).
+
+        Override to add or replace: ``return {**super().get_sqlalchemy_types(), MyType: fn}``,
+        ``fn(spec, random)`` (or zero-argument). ``Meta.type_generators`` wins over it.
+        """
+        return builtin_generators()
+
+    @classmethod
+    def coverage(cls, **kwargs: Any) -> list[ModelT]:
+        """Built instances that use every state, every Enum / boolean value and both None and
+        a value for every nullable column (SPEC §6.6); ``kwargs`` apply to each one."""
+        instances: list[ModelT] = build_coverage(cls, kwargs)
+        return instances
+
+    @classmethod
     def _next_seq(cls) -> int:
         """1, 2, 3, … per factory class (a subclass counts on its own); safe across threads."""
         with _seq_lock:
@@ -123,7 +170,10 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         """Restart ``_next_seq()`` at 1 and factory_boy's ``Sequence`` counter of this class."""
         with _seq_lock:
             cls._asyncfactories_seq = 0
-        cls._meta.reset_sequence(force=True)
+        # None only on a class whose definition raised half-way (a bad Meta option): such a
+        # class still shows up in ModelFactory.__subclasses__() until it is collected.
+        if cls._meta.counter_reference is not None:
+            cls._meta.reset_sequence(force=True)
 
     # ----------------------------------------------------------------- builders
 
@@ -142,19 +192,19 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     @classmethod
     def recycle(cls, *instances: Any) -> FactoryBuilder[ModelT]:
-        """A builder whose SubFactories reuse these instances (see :meth:`FactoryBuilder.recycle`)."""
+        """A builder whose SubFactories reuse these instances (see `FactoryBuilder.recycle`)."""
         return FactoryBuilder(cls).recycle(*instances)
 
     @classmethod
     def has(
         cls, factory: type[ModelFactory[Any]] | FactoryBuilder[Any], n: int = 1, relationship: str | None = None
     ) -> FactoryBuilder[ModelT]:
-        """A builder giving each object ``n`` children (see :meth:`FactoryBuilder.has`)."""
+        """A builder giving each object ``n`` children (see `FactoryBuilder.has`)."""
         return FactoryBuilder(cls).has(factory, n, relationship)
 
     @classmethod
     def for_(cls, instance: Any, relationship: str | None = None) -> FactoryBuilder[ModelT]:
-        """A builder linking each object to ``instance`` (see :meth:`FactoryBuilder.for_`)."""
+        """A builder linking each object to ``instance`` (see `FactoryBuilder.for_`)."""
         return FactoryBuilder(cls).for_(instance, relationship)
 
     # ----------------------------------------------------------------- factory_boy hooks
@@ -255,17 +305,17 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     @classmethod
     def make(cls, **kwargs: Any) -> ModelT:
-        """Alias of :meth:`build` (Laravel-style name)."""
+        """Alias of `build` (Laravel-style name)."""
         return cls._build_with_plan("make", None, kwargs, EMPTY_PLAN, batch=False)[0]
 
     @classmethod
     def make_batch(cls, size: int, **kwargs: Any) -> list[ModelT]:
-        """Alias of :meth:`build_batch` (Laravel-style name)."""
+        """Alias of `build_batch` (Laravel-style name)."""
         return cls._build_with_plan("make_batch", size, kwargs, EMPTY_PLAN, batch=True)
 
     @classmethod
     def batch(cls, size: int, **kwargs: Any) -> list[ModelT]:
-        """Alias of :meth:`build_batch` (polyfactory's name)."""
+        """Alias of `build_batch` (polyfactory's name)."""
         return cls._build_with_plan("batch", size, kwargs, EMPTY_PLAN, batch=True)
 
     @classmethod
@@ -317,36 +367,49 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     # ----------------------------------------------------------------- persisting (async)
 
     @classmethod
+    @_synchronous_inside_builds(batch=False)
     async def create(cls, session: AsyncSession | None = None, **kwargs: Any) -> ModelT:
         """Build one instance and persist it through an ``AsyncSession``.
 
         In the default ``"flush"`` mode the row is flushed and its keys and server defaults
         are loaded, readable after the call. Raises ``SessionNotBoundError`` if no session
-        is found, ``SessionTypeError`` for a synchronous session.
+        is found, ``SessionTypeError`` for a synchronous session. Called (without ``await``)
+        from a post-generation hook of a running create, it creates at once, in that session.
         """
         return (await cls._create_async("create", None, session, kwargs, EMPTY_PLAN, batch=False))[0]
 
     @classmethod
+    @_synchronous_inside_builds(batch=True)
     async def create_many(cls, size: int, session: AsyncSession | None = None, **kwargs: Any) -> list[ModelT]:
         """Build ``size`` instances and persist them with one flush."""
         return await cls._create_async("create_many", size, session, kwargs, EMPTY_PLAN, batch=True)
 
     @classmethod
+    @_synchronous_inside_builds(batch=True)
     async def create_batch(  # type: ignore[override]  # factory_boy's create_batch is sync
         cls, size: int, session: AsyncSession | None = None, **kwargs: Any
     ) -> list[ModelT]:
-        """Alias of :meth:`create_many` (factory_boy's name)."""
+        """Alias of `create_many` (factory_boy's name)."""
         return await cls._create_async("create_batch", size, session, kwargs, EMPTY_PLAN, batch=True)
 
     @classmethod
+    @_synchronous_inside_builds(batch=False)
     async def create_async(cls, session: AsyncSession | None = None, **kwargs: Any) -> ModelT:
-        """Alias of :meth:`create` (polyfactory's name)."""
+        """Alias of `create` (polyfactory's name)."""
         return (await cls._create_async("create_async", None, session, kwargs, EMPTY_PLAN, batch=False))[0]
 
     @classmethod
+    @_synchronous_inside_builds(batch=True)
     async def create_batch_async(cls, size: int, session: AsyncSession | None = None, **kwargs: Any) -> list[ModelT]:
-        """Alias of :meth:`create_many` (polyfactory's name)."""
+        """Alias of `create_many` (polyfactory's name)."""
         return await cls._create_async("create_batch_async", size, session, kwargs, EMPTY_PLAN, batch=True)
+
+    @classmethod
+    def _create_inside_build(cls, call: str, size: object, kwargs: dict[str, Any], *, batch: bool) -> list[ModelT]:
+        """A create called from a hook of a running create: same session, same flush."""
+        count = cls._check_size(call, size) if batch else 1
+        params = cls._prepare(kwargs, EMPTY_PLAN)
+        return [cls._generate_planned(_CREATE, dict(params), EMPTY_PLAN) for _ in range(count)]
 
     @classmethod
     async def _create_async(
@@ -355,14 +418,17 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         count = cls._check_size(call, size) if batch else 1
         params = cls._prepare(kwargs, plan)
         twin = "create_batch_sync" if batch else "create_sync"
-        save = cls._handler_save(call, batch=batch, asynchronous=True)
+        save = cls._handler_save(call, twin, batch=batch, asynchronous=True)
         source = find_session_source(cls, session, plan.session)
         resolved = open_session(cls.__name__, call, source, AsyncSession, twin)
         try:
             label = cls._label(call, count if batch else None, kwargs, plan)
-            instances = await run_in_session(resolved.session, cls._persist, count, params, label, plan)
+            instances = await run_in_session(resolved.session, cls._persist, count, params, label, plan, resolved.owned)
             if save is not None:
                 await save(resolved.session, instances if batch else instances[0])
+                if resolved.owned:
+                    await resolved.session.commit()
+                await run_in_session(resolved.session, load_unloaded, instances)
         finally:
             if resolved.owned:
                 await resolved.session.close()
@@ -387,31 +453,38 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         count = cls._check_size(call, size) if batch else 1
         params = cls._prepare(kwargs, plan)
         twin = "create_many" if batch else "create"
-        save = cls._handler_save(call, batch=batch, asynchronous=False)
+        save = cls._handler_save(call, twin, batch=batch, asynchronous=False)
         # Called from a post-generation hook of a create in progress: use that call's session.
         outer = current_call()
         source = find_session_source(cls, session, plan.session or (outer.session if outer else None))
         resolved = open_session(cls.__name__, call, source, Session, twin)
         try:
             label = cls._label(call, count if batch else None, kwargs, plan)
-            instances = cls._persist(resolved.session, count, params, label, plan)
+            instances = cls._persist(resolved.session, count, params, label, plan, resolved.owned)
             if save is not None:
                 save(resolved.session, instances if batch else instances[0])
+                if resolved.owned:
+                    resolved.session.commit()
+                load_unloaded(resolved.session, instances)
         finally:
             if resolved.owned:
                 resolved.session.close()
         return instances
 
     @classmethod
-    def _persist(cls, session: Session, count: int, params: dict[str, Any], label: str, plan: CallPlan) -> list[ModelT]:
+    def _persist(
+        cls, session: Session, count: int, params: dict[str, Any], label: str, plan: CallPlan, owned: bool
+    ) -> list[ModelT]:
+        """Build and write ``count`` instances; a session the library opened itself is committed."""
+
         def build() -> list[ModelT]:
             with recycling(plan.recycled):
                 return [cls._generate_planned(_CREATE, dict(params), plan) for _ in range(count)]
 
-        return persist_call(session, cls, build, label, params)
+        return persist_call(session, cls, build, label, params, commit=owned)
 
     @classmethod
-    def _handler_save(cls, call: str, batch: bool, asynchronous: bool) -> Any:
+    def _handler_save(cls, call: str, twin: str, batch: bool, asynchronous: bool) -> Any:
         """The handler method this call will use (or None), checked before anything is built."""
         handler = cls._meta.persistence_handler
         if handler is None:
@@ -421,9 +494,12 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
             actual, needed = ("a plain def", "async def") if asynchronous else ("async def", "a plain def")
             raise ConfigurationError(
                 f"{cls.__name__}.{call}(): Meta.persistence_handler.{method.__name__} is {actual}, "
-                f"but {call}() needs {needed} {method.__name__}(session, ...); use the "
-                f"{'async' if not asynchronous else 'sync'} twin of this call or change the handler"
+                f"but {call}() needs {needed} {method.__name__}(session, ...); call "
+                f"{cls.__name__}.{twin}() instead, or make the handler's {method.__name__} {needed}"
             )
+        if len(inspect.signature(method).parameters) == 1:
+            # polyfactory's handlers take only the data: save(instance) / save_many(instances).
+            return lambda _session, data: method(data)
         return method
 
 

@@ -83,7 +83,7 @@ async def _check(session: AsyncSession, factory: type[ModelFactory[Any]], state:
 async def lint(factories_or_module: ModuleType | Iterable[Any], session: AsyncSession) -> LintReport:
     """Create every concrete factory and every state once, each in a SAVEPOINT rolled back after.
 
-    Nothing is left in the database. Returns a :class:`LintReport`; check ``report.ok``.
+    Nothing is left in the database. Returns a `LintReport`; check ``report.ok``.
     Raises ``TypeError`` if given something that is not a concrete ``ModelFactory``.
     """
     report = LintReport()

@@ -205,16 +205,24 @@ def add_note(exc: BaseException, note: str) -> None:
 
 
 def persist_call(
-    session: Session, factory: Any, build: Any, label: str, params: dict[str, Any] | None = None
+    session: Session,
+    factory: Any,
+    build: Any,
+    label: str,
+    params: dict[str, Any] | None = None,
+    *,
+    commit: bool = False,
 ) -> list[Any]:
     """Run ``build()`` (which creates the instances) and write them per the factory's mode.
 
-    ``build`` is called with the new :class:`CreateCall` current, so every nested
-    ``_create`` adds to this session. ``params`` are the call's keywords: a declaration
-    among them may read a parent's generated key too. Returns what ``build`` returned.
+    ``build`` is called with the new `CreateCall` current, so every nested ``_create``
+    adds to this session. ``params`` are the call's keywords: a declaration among them may
+    read a parent's generated key too. ``commit`` forces the "commit" mode — for a session
+    the library opened itself, whose rows would otherwise vanish when it closes. Returns what
+    ``build`` returned.
     """
-    mode = factory._meta.sqlalchemy_session_persistence
     handler = factory._meta.persistence_handler
+    mode = "commit" if commit and handler is None else factory._meta.sqlalchemy_session_persistence
     call = CreateCall(
         session=session,
         add_to_session=handler is None,

@@ -241,3 +241,62 @@ def test_handler_with_get_or_create_is_rejected_when_the_class_is_defined() -> N
             class Meta:
                 persistence_handler = RecordingHandler()
                 sqlalchemy_get_or_create = ("email",)
+
+
+class CommittingHandler:
+    """A handler that commits, as many real ones do."""
+
+    async def save(self, session: AsyncSession, instance: Any) -> None:
+        session.add(instance)
+        await session.commit()
+
+    async def save_many(self, session: AsyncSession, instances: list[Any]) -> None:
+        session.add_all(instances)
+        await session.commit()
+
+
+async def test_objects_a_committing_handler_expired_are_loaded_again(engine: Any, fresh_session: AsyncSession) -> None:
+    """A commit in the handler expires the instances (expire_on_commit=True): the library
+    loads them again, so reading them afterwards needs no lazy load (no MissingGreenlet)."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    class CommittedUserFactory(HandledUserFactory):
+        class Meta:
+            persistence_handler = CommittingHandler()
+
+    async with async_sessionmaker(engine, expire_on_commit=True)() as expiring:
+        users = await CommittedUserFactory.create_many(2, session=expiring)
+        assert all(isinstance(u.id, int) and u.score == 0 and u.posts == [] for u in users)
+        # (the next commit expires these again, as any commit in that session would)
+        user = await CommittedUserFactory.create(session=expiring)
+
+    assert isinstance(user.id, int) and user.score == 0 and user.posts == []
+    assert await count_rows(fresh_session, User) == 3
+
+
+class PolyfactoryStyleHandler:
+    """polyfactory's persistence protocol: the methods take only the data."""
+
+    def __init__(self) -> None:
+        self.saved: list[Any] = []
+
+    async def save(self, data: Any) -> Any:
+        self.saved.append(data)
+        return data
+
+    async def save_many(self, data: list[Any]) -> list[Any]:
+        self.saved.extend(data)
+        return data
+
+
+async def test_polyfactory_async_persistence_alias_takes_a_data_only_handler(session: AsyncSession) -> None:
+    handler = PolyfactoryStyleHandler()
+
+    class AliasedUserFactory(HandledUserFactory):
+        __async_persistence__ = handler
+
+    one = await AliasedUserFactory.create(session=session)
+    many = await AliasedUserFactory.create_many(2, session=session)
+
+    assert AliasedUserFactory._meta.persistence_handler is handler
+    assert handler.saved == [one, *many]

@@ -355,6 +355,26 @@ async def test_session_from_a_callable_in_flush_mode_leaves_readable_objects(
     assert isinstance(user.id, int) and user.score == 0 and user.posts == []
 
 
+@pytest.mark.parametrize("mode", [None, "flush"])
+async def test_a_session_the_library_opened_is_committed_before_it_closes(
+    mode: str | None, engine: AsyncEngine, session: AsyncSession, fresh_session: AsyncSession
+) -> None:
+    """Closing a session rolls back what it did not commit: rows written through a session
+    the library opened itself would vanish, whatever the factory's mode. They are kept."""
+    maker = SessionMaker(engine)
+
+    class OpenedUserFactory(UserFactory):
+        __async_session__ = maker
+
+        class Meta:
+            sqlalchemy_session_persistence = mode
+
+    users = await OpenedUserFactory.create_many(2)
+
+    assert all(isinstance(user.id, int) and user.score == 0 for user in users)
+    assert await count_rows(fresh_session, User) == 2
+
+
 # ----------------------------------------------------------------------------- errors
 
 
