@@ -1,4 +1,4 @@
-"""``examples/quickstart.py`` (the README's first command) runs and makes what it says."""
+"""``examples/quickstart.py`` runs and makes what it says."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from .registry import Generator as Generator
 from .registry import builtin_generators as builtin_generators
 from .relationships import register_factory as register_factory
 from .unique import reset_unique_values as reset_unique_values
+from .unique import start_unique_values_after as start_unique_values_after
 
 __all__ = [
     "ColumnSpec",
@@ -27,4 +28,5 @@ __all__ = [
     "install_auto_declarations",
     "register_factory",
     "reset_unique_values",
+    "start_unique_values_after",
 ]

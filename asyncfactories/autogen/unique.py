@@ -19,10 +19,11 @@ from typing import Any
 
 from ..exceptions import ConfigurationError
 
-__all__ = ["exhausted", "next_number", "remember", "reset_unique_values", "tagged"]
+__all__ = ["exhausted", "next_number", "remember", "reset_unique_values", "start_unique_values_after", "tagged"]
 
 _lock = threading.Lock()
 _counters: dict[str, int] = {}
+_floors: dict[str, int] = {}
 _seen: dict[str, set[Any]] = {}
 _DIGITS = "0123456789"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -32,9 +33,19 @@ _MAX_ATTEMPTS = 100
 def next_number(key: str) -> int:
     """The next number (from 1) for ``key``; never the same twice until a reset."""
     with _lock:
-        value = _counters.get(key, 0) + 1
+        value = max(_counters.get(key, 0), _floors.get(key.split(".", 1)[0], 0)) + 1
         _counters[key] = value
     return value
+
+
+def start_unique_values_after(table: str, count: int) -> None:
+    """Make the counters of ``table``'s unique columns continue after ``count``.
+
+    For filling a table that already holds ``count`` rows made by earlier runs, whose numbers
+    1 to ``count`` are taken (``asyncfactories seed`` on an existing database).
+    """
+    with _lock:
+        _floors[table] = max(_floors.get(table, 0), count)
 
 
 def remember(key: str, draw: Callable[[], Any]) -> Any:
@@ -65,6 +76,7 @@ def reset_unique_values() -> None:
     """Restart every unique counter and forget remembered values."""
     with _lock:
         _counters.clear()
+        _floors.clear()
         _seen.clear()
 
 

@@ -130,6 +130,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except CliError as error:
         click.echo(f"asyncfactories: error: {error}", err=True)
-        sys.exit(2)
+        sys.exit(error.exit_status)
     if isinstance(code, int) and code:
         sys.exit(code)

@@ -13,18 +13,22 @@ import signal
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+from factory.declarations import RelatedFactory, SubFactory
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from sqlalchemy import MetaData, func, select
 from sqlalchemy import Table as SqlTable
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from .. import seeding
+from ..autogen import start_unique_values_after
 from ..exceptions import UnknownStateError
 from .database import connect_engine, create_tables, display, parse_url
-from .errors import CliError
+from .errors import CliError, SeedFailedError
 from .targets import Target
 
 __all__ = ["SeedOptions", "SeedResult", "run_seed"]
@@ -55,6 +59,43 @@ class SeedResult:
     def total(self) -> int:
         """Rows written in every table together."""
         return sum(self.rows.values())
+
+
+def _reachable_factories(targets: list[Target]) -> list[Any]:
+    """The target factories and every factory their SubFactory / RelatedFactory reach."""
+    found: list[Any] = []
+    pending: list[Any] = [target.factory for target in targets]
+    while pending:
+        factory = pending.pop()
+        if factory in found or not hasattr(factory, "_meta") or factory._meta.abstract:
+            continue
+        found.append(factory)
+        for declaration in factory._meta.declarations.values():
+            if isinstance(declaration, (SubFactory, RelatedFactory)):
+                pending.append(declaration.get_factory())
+    return found
+
+
+def _continue_after_existing_rows(targets: list[Target], rows: dict[str, int]) -> None:
+    """Start sequences and generated unique values after the rows earlier runs wrote.
+
+    Every run of a process starts ``Sequence`` at 0: seeding a database that already holds
+    ``user0@example.com`` would collide on the first row otherwise.
+    """
+    for factory in _reachable_factories(targets):
+        table = getattr(factory._meta.model, "__table__", None)
+        existing = rows.get(table.name, 0) if table is not None else 0
+        if table is not None and existing:
+            factory.reset_sequence(value=existing, force=True)
+            start_unique_values_after(table.name, existing)
+
+
+def _failure(target: Target, error: SQLAlchemyError, committed: int) -> SeedFailedError:
+    first_line = (str(error.orig if isinstance(error, DBAPIError) else error).strip().splitlines() or [""])[0]
+    return SeedFailedError(
+        f"{target.factory.__name__} failed: {type(error).__name__}: {first_line} "
+        f"({committed} committed rows kept)"
+    )
 
 
 def _chunks(count: int, size: int) -> Iterator[int]:
@@ -133,6 +174,7 @@ async def run_seed(targets: list[Target], options: SeedOptions, console: Console
             seeding.seed(options.seed)
         tables = _tables(targets)
         before = await _count_rows(engine, tables)
+        _continue_after_existing_rows(targets, before)
         result = SeedResult()
         started = time.perf_counter()
         stop = asyncio.Event()
@@ -142,7 +184,11 @@ async def run_seed(targets: list[Target], options: SeedOptions, console: Console
                 if stop.is_set():
                     break
                 count = target.count if target.count is not None else options.count
-                await _seed_target(engine, target, count, options, progress, stop)
+                try:
+                    await _seed_target(engine, target, count, options, progress, stop)
+                except SQLAlchemyError as error:
+                    after = await _count_rows(engine, tables)
+                    raise _failure(target, error, sum(after.values()) - sum(before.values())) from error
         result.seconds = time.perf_counter() - started
         result.interrupted = stop.is_set()
         after = await _count_rows(engine, tables)

@@ -164,3 +164,34 @@ def _committed(db: Path) -> int:
         return count(db, "cli_authors")
     except sqlite3.OperationalError:  # table not created yet, or locked for a moment
         return 0
+
+
+def test_seeding_again_continues_after_the_rows_already_there(
+    in_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new process restarts Sequence at 0: without continuing after existing rows, the second
+    run would collide with ``author0@example.com`` on its first row."""
+    db = tmp_path / "twice.sqlite3"
+    url = f"sqlite+aiosqlite:///{db}"
+    for _ in range(2):
+        code, _out, err = run(["seed", "cli_factories:ArticleFactory=3", "--create-tables", "--url", url], capsys)
+        assert code == 0, err
+    assert count(db, "cli_articles") == 6
+    assert count(db, "cli_authors") == 6
+
+
+def test_a_database_failure_while_seeding_is_one_line_with_status_1(
+    in_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "failing.sqlite3"
+    url = f"sqlite+aiosqlite:///{db}"
+    code, out, err = run(["seed", "cli_factories:AuthorFactory=4", "--create-tables", "--url", url], capsys)
+    assert code == 0, err
+    code, out, err = run(["seed", "cli_broken:AuthorFactory=5", "--state", "nameless", "--url", url], capsys)
+    assert code == 1
+    assert err.strip().splitlines()[-1] == (
+        "asyncfactories: error: AuthorFactory failed: IntegrityError: NOT NULL constraint failed: cli_authors.name "
+        "(0 committed rows kept)"
+    )
+    assert "Traceback" not in err
+    assert count(db, "cli_authors") == 4  # what was there before is untouched
