@@ -17,6 +17,7 @@ from factory.declarations import (
     LazyAttribute,
     LazyAttributeSequence,
     Maybe,
+    PostGeneration,
     RelatedFactory,
     SelfAttribute,
     SubFactory,
@@ -24,7 +25,7 @@ from factory.declarations import (
 
 from .autogen.plan import install_auto_declarations
 
-__all__ = ["reads_generated_values"]
+__all__ = ["needs_unit_of_work", "reads_generated_values"]
 
 _CACHE_ATTRIBUTE = "_asyncfactories_reads_generated_values"
 
@@ -86,3 +87,32 @@ def reads_generated_values(factory: Any, extra: dict[str, Any]) -> bool:
             setattr(factory, _CACHE_ATTRIBUTE, cached)
         return cached
     return _reads(factory, extra, set())
+
+
+_UNIT_OF_WORK_ATTRIBUTE = "_asyncfactories_needs_unit_of_work"
+
+
+def _needs_session(factory: Any, seen: set[type]) -> bool:
+    if factory in seen or not hasattr(factory, "_meta") or getattr(factory._meta, "model", None) is None:
+        return False
+    seen.add(factory)
+    if getattr(factory._meta, "sqlalchemy_get_or_create", ()):
+        return True
+    declarations = {**_automatic(factory), **factory._meta.declarations}
+    if any(isinstance(d, PostGeneration) for d in declarations.values()):
+        return True
+    return any(_needs_session(related, seen) for related, _context, _passes in _related_factories(declarations))
+
+
+def needs_unit_of_work(factory: Any) -> bool:
+    """Whether a create of ``factory`` must put each instance in the session as it is built.
+
+    True when it (or a factory it reaches) has ``post_generation`` functions, which may use
+    ``object_session(instance)``, or ``sqlalchemy_get_or_create``, which flushes and queries
+    mid-build. The bulk write path attaches instances only after writing them.
+    """
+    cached: bool | None = factory.__dict__.get(_UNIT_OF_WORK_ATTRIBUTE)
+    if cached is None:
+        cached = _needs_session(factory, set())
+        setattr(factory, _UNIT_OF_WORK_ATTRIBUTE, cached)
+    return cached

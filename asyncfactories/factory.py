@@ -250,7 +250,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
             return instance
         instance = cls._instantiate(model_class, args, kwargs)
         call.created.append(instance)
-        if call.add_to_session:
+        if call.add_to_session and not call.deferred:
             call.session.add(instance)
             if call.flush_each:
                 call.session.flush()

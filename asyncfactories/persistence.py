@@ -20,6 +20,8 @@ from sqlalchemy.orm import Mapper, RelationshipProperty, Session, SessionTransac
 from sqlalchemy.orm.attributes import init_collection
 
 from ._mapping import model_info
+from .bulk import write_in_bulk
+from .eager import needs_unit_of_work
 from .exceptions import ConfigurationError
 
 __all__ = [
@@ -65,6 +67,8 @@ class CreateCall:
     session: Session
     add_to_session: bool
     flush_each: bool
+    #: Instances are kept out of the session until ``write_in_bulk`` inserts them.
+    deferred: bool = False
     created: list[Any] = field(default_factory=list)
 
 
@@ -168,8 +172,10 @@ def isolate_failures(session: Session, mapper: Mapper[Any], call: CreateCall) ->
         return
     try:
         yield
-    except BaseException:
-        if not session.is_active:
+    except BaseException as error:
+        # A failed statement (a flush, or a bulk INSERT) may leave the database transaction
+        # aborted (PostgreSQL); with nothing to protect, rolling it back loses nothing.
+        if not session.is_active or isinstance(error, DBAPIError):
             session.rollback()
         else:
             for instance in call.created:
@@ -223,10 +229,12 @@ def persist_call(
     """
     handler = factory._meta.persistence_handler
     mode = "commit" if commit and handler is None else factory._meta.sqlalchemy_session_persistence
+    flush_each = factory._flushes_each_instance(params)
     call = CreateCall(
         session=session,
         add_to_session=handler is None,
-        flush_each=factory._flushes_each_instance(params),
+        flush_each=flush_each,
+        deferred=mode is not None and handler is None and not flush_each and _bulk_possible(factory),
     )
     with running(call):
         if handler is not None or mode is None:
@@ -235,7 +243,7 @@ def persist_call(
         try:
             with isolate_failures(session, model_info(factory._meta.model).mapper, call):
                 result = build()
-                session.flush()
+                _write(session, call)
         except DBAPIError as exc:
             add_note(exc, failure_note(label, call.created or []))
             raise
@@ -244,6 +252,20 @@ def persist_call(
             session.commit()
         load_unloaded(session, call.created)
         return result
+
+
+def _bulk_possible(factory: Any) -> bool:
+    """The factory's own settings allow the bulk path (its instances may still decline)."""
+    return not needs_unit_of_work(factory)
+
+
+def _write(session: Session, call: CreateCall) -> None:
+    """One INSERT batch per table where possible, else the unit of work's flush."""
+    if call.deferred and write_in_bulk(session, call.created):
+        return
+    if call.deferred:
+        session.add_all(call.created)
+    session.flush()
 
 
 def _primary_key_filter(mapper: Mapper[Any], identities: list[tuple[Any, ...]]) -> Any:

@@ -185,9 +185,9 @@ def test_a_database_failure_while_seeding_is_one_line_with_status_1(
 ) -> None:
     db = tmp_path / "failing.sqlite3"
     url = f"sqlite+aiosqlite:///{db}"
-    code, out, err = run(["seed", "cli_factories:AuthorFactory=4", "--create-tables", "--url", url], capsys)
+    code, _out, err = run(["seed", "cli_factories:AuthorFactory=4", "--create-tables", "--url", url], capsys)
     assert code == 0, err
-    code, out, err = run(["seed", "cli_broken:AuthorFactory=5", "--state", "nameless", "--url", url], capsys)
+    code, _out, err = run(["seed", "cli_broken:AuthorFactory=5", "--state", "nameless", "--url", url], capsys)
     assert code == 1
     assert err.strip().splitlines()[-1] == (
         "asyncfactories: error: AuthorFactory failed: IntegrityError: NOT NULL constraint failed: cli_authors.name "

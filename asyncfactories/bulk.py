@@ -1,0 +1,280 @@
+"""The bulk write path: one Core INSERT batch per table instead of the ORM's unit of work.
+
+``create_many`` builds every instance first; ``write_in_bulk`` then inserts them table by
+table, parents first, with ``INSERT … RETURNING`` through SQLAlchemy's "insertmanyvalues"
+(PostgreSQL, MariaDB; SQLite through ``executemany`` plus its consecutive rowids). The keys
+and server defaults that come back are written onto the instances, which then join the
+session as ordinary persistent objects — as if a flush had loaded them.
+
+Where this path could not keep the ORM's behaviour it declines, and the caller flushes through
+the unit of work instead: joined or polymorphic inheritance, version counters, mapper or
+session flush events, ``secondary`` collections with items, ``post_update``, a parent in the
+same table as its child, or a table without a usable key.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Integer, Table, event, func, insert, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Mapper, RelationshipDirection, Session, SessionTransaction, make_transient_to_detached
+
+__all__ = ["write_in_bulk"]
+
+
+def _mapper_allows_bulk(mapper: Mapper[Any]) -> bool:
+    if len(mapper.tables) != 1 or mapper.polymorphic_on is not None or mapper.inherits is not None:
+        return False
+    if mapper.version_id_col is not None:
+        return False
+    dispatch = mapper.dispatch
+    if dispatch.before_insert or dispatch.after_insert:
+        return False
+    return not any(rel.post_update for rel in mapper.relationships)
+
+
+def _session_allows_bulk(session: Session) -> bool:
+    dispatch = session.dispatch
+    return not (dispatch.before_flush or dispatch.after_flush or dispatch.after_flush_postexec)
+
+
+def _instance_allows_bulk(instance: Any, mapper: Mapper[Any], batch: set[int]) -> bool:
+    state_dict = instance.__dict__
+    for rel in mapper.relationships:
+        related = state_dict.get(rel.key)
+        if not related:
+            continue
+        if rel.secondary is not None:
+            return False  # association rows: the unit of work writes them
+        same_table = rel.direction is RelationshipDirection.MANYTOONE and id(related) in batch
+        if same_table and sa_inspect(related).mapper.local_table is mapper.local_table:
+            return False  # a parent in the same table: rows would need ordering within it
+    return True
+
+
+def _group_by_table(instances: Sequence[Any]) -> dict[Table, list[Any]] | None:
+    """Instances per table, tables in dependency order; None if any cannot go in bulk."""
+    batch = {id(instance) for instance in instances}
+    groups: dict[Any, list[Any]] = {}
+    for instance in instances:
+        state = sa_inspect(instance)
+        mapper = state.mapper
+        if state.key is not None or not _mapper_allows_bulk(mapper):
+            return None
+        if not _instance_allows_bulk(instance, mapper, batch):
+            return None
+        groups.setdefault(mapper.local_table, []).append(instance)
+    order = {table: index for index, table in enumerate(_sorted_tables(groups))}
+    return {table: groups[table] for table in sorted(groups, key=order.__getitem__)}
+
+
+def _sorted_tables(groups: dict[Any, list[Any]]) -> list[Table]:
+    tables: list[Table] = []
+    for table in groups:
+        for candidate in table.metadata.sorted_tables:
+            if candidate in groups and candidate not in tables:
+                tables.append(candidate)
+    return tables
+
+
+def _sync_parent_keys(instance: Any, mapper: Mapper[Any]) -> None:
+    """Copy each many-to-one parent's key into the child's foreign-key attributes."""
+    for rel in mapper.relationships:
+        if rel.direction is not RelationshipDirection.MANYTOONE:
+            continue
+        parent = instance.__dict__.get(rel.key)
+        if parent is None:
+            continue
+        parent_mapper = sa_inspect(parent).mapper
+        for local, remote in rel.local_remote_pairs:
+            value = getattr(parent, parent_mapper.get_property_by_column(remote).key)
+            instance.__dict__[mapper.get_property_by_column(local).key] = value
+
+
+def _sync_children_keys(instance: Any, mapper: Mapper[Any]) -> None:
+    """Copy the parent's new key into children held by its one-to-many collections."""
+    for rel in mapper.relationships:
+        if rel.direction is not RelationshipDirection.ONETOMANY:
+            continue
+        children = instance.__dict__.get(rel.key)
+        if not children:
+            continue
+        for child in children if rel.uselist else [children]:
+            child_mapper = sa_inspect(child).mapper
+            for local, remote in rel.local_remote_pairs:
+                value = instance.__dict__.get(mapper.get_property_by_column(local).key)
+                child.__dict__[child_mapper.get_property_by_column(remote).key] = value
+
+
+def _row(instance: Any, columns: list[tuple[Any, str]]) -> dict[str, Any]:
+    """The INSERT parameters: what the ORM would send (None left out where a default applies)."""
+    state_dict = instance.__dict__
+    row = {}
+    for column, key in columns:
+        if key not in state_dict:
+            continue
+        value = state_dict[key]
+        if value is None and (column.primary_key or column.server_default is not None or column.default is not None):
+            continue
+        row[column.key] = value
+    return row
+
+
+def _mapped_columns(mapper: Mapper[Any], table: Table) -> list[tuple[Any, str]]:
+    columns = []
+    for column in table.columns:
+        try:
+            columns.append((column, mapper.get_property_by_column(column).key))
+        except Exception:  # a column the mapper does not map (excluded): the database fills it
+            continue
+    return columns
+
+
+def _uses_rowids(session: Session, table: Table, rows: list[dict[str, Any]]) -> bool:
+    """SQLite without a trustworthy batched RETURNING: consecutive rowids of an integer key."""
+    dialect = session.get_bind().dialect
+    if dialect.name != "sqlite":
+        return False
+    key = list(table.primary_key.columns)
+    return (
+        len(rows) > 1  # one row: INSERT ... RETURNING is exact and needs no SELECT
+        and len(key) == 1
+        and isinstance(key[0].type, Integer)
+        and key[0].autoincrement in (True, "auto")
+        and table.dialect_options["sqlite"].get("with_rowid", True) is not False
+        and not any(key[0].key in row for row in rows)
+    )
+
+
+def _insert_returning(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[Any]:
+    statement = insert(table).returning(*table.columns, sort_by_parameter_order=True)
+    return list(session.execute(statement, rows).all())
+
+
+def _insert_with_rowids(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[Any]:
+    """``executemany``, then one SELECT of the rows just written, by their consecutive rowids.
+
+    Inside the transaction SQLite's single writer lock is held, so the rowids of one
+    ``executemany`` are ``last_insert_rowid() - n + 1`` to ``last_insert_rowid()``.
+    """
+    session.execute(insert(table), rows)
+    key = next(iter(table.primary_key.columns))
+    last = func.last_insert_rowid()
+    written = session.execute(
+        select(*table.columns).where(key.between(last - (len(rows) - 1), last)).order_by(key)
+    ).all()
+    if len(written) != len(rows):  # pragma: no cover - rowids were not consecutive
+        raise RuntimeError(f"asyncfactories: expected {len(rows)} new rows in {table.name}, read {len(written)}")
+    return list(written)
+
+
+def _insert(session: Session, table: Table, instances: list[Any]) -> list[Any]:
+    """Insert ``instances`` (one batch per distinct set of given columns); rows in their order."""
+    mapper = sa_inspect(instances[0]).mapper
+    columns = _mapped_columns(mapper, table)
+    rows = [_row(instance, columns) for instance in instances]
+    by_keys: dict[frozenset[str], list[int]] = {}
+    for index, row in enumerate(rows):
+        by_keys.setdefault(frozenset(row), []).append(index)
+    written: list[Any] = [None] * len(rows)
+    for indexes in by_keys.values():
+        batch = [rows[index] for index in indexes]
+        insert_batch = _insert_with_rowids if _uses_rowids(session, table, batch) else _insert_returning
+        for index, result in zip(indexes, insert_batch(session, table, batch), strict=True):
+            written[index] = result
+    return written
+
+
+def _load(instance: Any, columns: list[tuple[Any, str]], row: Any) -> None:
+    """Put the written row's values on the instance (committed by make_transient_to_detached)."""
+    state_dict = instance.__dict__
+    mapping = row._mapping
+    for column, key in columns:
+        state_dict[key] = mapping[column]
+
+
+def _insert_table(session: Session, table: Table, members: list[Any]) -> None:
+    mapper = sa_inspect(members[0]).mapper
+    columns = _mapped_columns(mapper, table)
+    for instance in members:
+        _sync_parent_keys(instance, mapper)
+    for instance, row in zip(members, _insert(session, table, members), strict=True):
+        _load(instance, columns, row)
+        _sync_children_keys(instance, mapper)
+
+
+def write_in_bulk(session: Session, instances: Sequence[Any]) -> bool:
+    """Insert every instance with one batch per table and attach them to ``session``.
+
+    Returns False, having written nothing, when the unit of work must do it instead.
+    """
+    if not instances or not _session_allows_bulk(session):
+        return False
+    groups = _group_by_table(instances)
+    if groups is None:
+        return False
+    # No autoflush: a parent already in the session holds the new children in its collection,
+    # which the unit of work must not try to write.
+    with session.no_autoflush:
+        for table, members in groups.items():
+            _insert_table(session, table, members)
+    for instance in instances:
+        make_transient_to_detached(instance)
+    session.add_all(instances)
+    _forget_on_rollback(session, instances)
+    return True
+
+
+#: Per session: the transaction each bulk-written batch was inserted in, and the batch.
+_inserted: weakref.WeakKeyDictionary[Session, list[tuple[SessionTransaction, list[weakref.ref[Any]]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _root(transaction: SessionTransaction) -> SessionTransaction:
+    while transaction.parent is not None:
+        transaction = transaction.parent
+    return transaction
+
+
+def _forget_on_rollback(session: Session, instances: Sequence[Any]) -> None:
+    """Expunge these instances if the transaction that inserted them is rolled back.
+
+    The unit of work does this for the objects a flush inserted; ours joined the session as
+    already-persistent objects, so without it a rolled-back row would linger in the identity
+    map (and clash with the next row given the same key).
+    """
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    if transaction is None:  # pragma: no cover - the inserts above began one
+        return
+    if session not in _inserted:
+        _inserted[session] = []
+        event.listen(session, "after_soft_rollback", _expunge_rolled_back)
+    current = _root(transaction)
+    # Batches of transactions that already ended (committed or rolled back) are dropped here.
+    kept = [(tx, refs) for tx, refs in _inserted[session] if _root(tx) is current]
+    _inserted[session] = [*kept, (transaction, [weakref.ref(instance) for instance in instances])]
+
+
+def _rolled_back_by(transaction: SessionTransaction | None, rolled_back: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is rolled_back:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+def _expunge_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    kept = []
+    for transaction, refs in _inserted.get(session, []):
+        if not _rolled_back_by(transaction, previous_transaction):
+            kept.append((transaction, refs))
+            continue
+        for ref in refs:
+            instance = ref()
+            if instance is not None and instance in session:
+                session.expunge(instance)
+    _inserted[session] = kept
