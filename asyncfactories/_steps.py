@@ -15,7 +15,10 @@ from .autogen.plan import install_auto_declarations
 from .relations import recycled_keywords
 from .states import STATES_KEY, layered_params
 
-__all__ = ["LayeredStepBuilder"]
+__all__ = ["LAYERED_KEY", "LayeredStepBuilder"]
+
+#: Marks extras whose ``defaults()`` and states were applied already (``ModelFactory._generate``).
+LAYERED_KEY = "_asyncfactories_layered"
 
 if TYPE_CHECKING:
     _StepBuilderBase = StepBuilder[Any]
@@ -34,7 +37,9 @@ class LayeredStepBuilder(_StepBuilderBase):
     def __init__(self, factory_meta: Any, extras: dict[str, Any], strategy: Any) -> None:
         states: tuple[str, ...] = tuple(extras.pop(STATES_KEY, ()))
         factory = factory_meta.factory
-        if _is_model_factory(factory):
+        if extras.pop(LAYERED_KEY, False):
+            pass
+        elif _is_model_factory(factory):
             install_auto_declarations(factory)  # once per class: zero-config values (SPEC §6)
             extras = layered_params(factory, extras, states)
         extras = recycled_keywords(factory_meta.pre_declarations.declarations, extras)

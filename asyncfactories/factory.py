@@ -25,8 +25,10 @@ from sqlalchemy.orm import Session
 from . import model_check
 from ._bridge import run_in_session
 from ._definition import ModelFactoryMeta
+from ._fastbuild import NOT_BUILT, fast_generate
 from ._mapping import model_info
-from ._steps import LayeredStepBuilder
+from ._steps import LAYERED_KEY, LayeredStepBuilder
+from .autogen.plan import install_auto_declarations
 from .autogen.registry import builtin_generators
 from .builder import EMPTY_PLAN, CallPlan, FactoryBuilder
 from .coverage import build_coverage
@@ -38,7 +40,7 @@ from .persistence import current_call, get_or_create, initialise_collections, lo
 from .relations import attach_children, recycling
 from .seeding import shared_faker, shared_random
 from .session import find_session_source, open_session
-from .states import STATES_KEY, state_names
+from .states import STATES_KEY, layered_params, state_names
 from .stubbing import assign_fake_keys, collecting_builds, record_built
 
 __all__ = ["ModelFactory", "ModelFactoryMeta"]
@@ -89,6 +91,14 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     Declare the model as the generic parameter (``class UserFactory(ModelFactory[User])``),
     as ``__model__`` or as ``class Meta: model = User``. Every factory_boy declaration works.
+    ``build()`` and its twins never touch a database; ``await create()`` and ``create_many()``
+    write through an ``AsyncSession``, ``create_sync()`` through a ``Session``.
+
+    Defining the class raises ``ConfigurationError`` for a model that is not mapped, two model
+    spellings that disagree, or an invalid ``Meta`` option, and ``UnknownFieldError`` for a
+    declaration that is not a field of the model. Building from an abstract base raises
+    ``ConfigurationError``. Errors from the database are SQLAlchemy's own, with a note naming the
+    call.
     """
 
     _options_class = ModelFactoryOptions
@@ -119,6 +129,8 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
         ``ModelFactory.create_factory(User, name="x")`` makes a factory for ``User``;
         ``UserFactory.create_factory(name="x")`` derives a subclass with those overrides.
+        Raises ``ConfigurationError`` when no model is given and the class has none, and
+        ``UnknownFieldError`` for a declaration that is not a field of the model.
         """
         target = model if model is not None else cls._meta.model
         if target is None:
@@ -133,7 +145,10 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:
-        """Override to supply values per built instance (above declarations, below states)."""
+        """Override to supply values per built instance (above declarations, below states).
+
+        The returned dict may hold plain values or declarations; it is called once per instance.
+        """
         return {}
 
     @classmethod
@@ -179,7 +194,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     @classmethod
     def state(cls, *names: str) -> FactoryBuilder[ModelT]:
-        """A builder with these states applied in order (later ones win).
+        """A `FactoryBuilder` with these states applied in order (later ones win).
 
         Raises ``UnknownStateError`` listing the valid names for an unknown state.
         """
@@ -187,7 +202,11 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     @classmethod
     def using(cls, session: AsyncSession | Session) -> FactoryBuilder[ModelT]:
-        """A builder that persists through ``session``."""
+        """A `FactoryBuilder` without states that persists through ``session``.
+
+        The session wins over ``bind_session`` and the class's own; a ``session=`` argument
+        still wins over it.
+        """
         return FactoryBuilder(cls).using(session)
 
     @classmethod
@@ -199,12 +218,19 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     def has(
         cls, factory: type[ModelFactory[Any]] | FactoryBuilder[Any], n: int = 1, relationship: str | None = None
     ) -> FactoryBuilder[ModelT]:
-        """A builder giving each object ``n`` children (see `FactoryBuilder.has`)."""
+        """A builder giving each object ``n`` children (see `FactoryBuilder.has`).
+
+        Raises ``ConfigurationError`` when no single relationship links the two models, and
+        ``ValueError`` when ``n`` is not a non-negative int.
+        """
         return FactoryBuilder(cls).has(factory, n, relationship)
 
     @classmethod
     def for_(cls, instance: Any, relationship: str | None = None) -> FactoryBuilder[ModelT]:
-        """A builder linking each object to ``instance`` (see `FactoryBuilder.for_`)."""
+        """A builder linking each object to ``instance`` (see `FactoryBuilder.for_`).
+
+        Raises ``ConfigurationError`` when no single relationship links the two models.
+        """
         return FactoryBuilder(cls).for_(instance, relationship)
 
     # ----------------------------------------------------------------- factory_boy hooks
@@ -219,7 +245,14 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
                 f"{cls.__name__} is an abstract base factory and cannot build; subclass it with a "
                 f"model, e.g. class UserFactory({example}"
             )
-        return LayeredStepBuilder(cls._meta, params, strategy).build()
+        keywords = dict(params)
+        states = tuple(keywords.pop(STATES_KEY, ()))
+        install_auto_declarations(cls)  # once per class: zero-config values (SPEC §6)
+        extras = layered_params(cls, keywords, states)
+        built = fast_generate(cls, strategy, extras)
+        if built is NOT_BUILT:
+            built = LayeredStepBuilder(cls._meta, {**extras, LAYERED_KEY: True}, strategy).build()
+        return built
 
     @classmethod
     def _adjust_kwargs(cls, **kwargs: Any) -> dict[str, Any]:
@@ -295,12 +328,19 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     @classmethod
     def build(cls, **kwargs: Any) -> ModelT:
-        """Build one instance without touching any session."""
+        """Build one instance without touching any session.
+
+        Raises ``UnknownFieldError`` for a keyword that is not a field of the model and
+        ``MissingRequiredFieldError`` for a missing ``Require()`` field.
+        """
         return cls._build_with_plan("build", None, kwargs, EMPTY_PLAN, batch=False)[0]
 
     @classmethod
     def build_batch(cls, size: int, **kwargs: Any) -> list[ModelT]:
-        """Build ``size`` instances without touching any session."""
+        """Build ``size`` instances without touching any session.
+
+        Raises ``ValueError`` unless ``size`` is a non-negative int; otherwise as `build`.
+        """
         return cls._build_with_plan("build_batch", size, kwargs, EMPTY_PLAN, batch=True)
 
     @classmethod
@@ -329,7 +369,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     @classmethod
     def build_stubbed(cls, **kwargs: Any) -> ModelT:
         """Build an instance whose primary keys (and its SubFactory parents') hold fake unique
-        ids, with foreign-key columns set to match. Touches no database."""
+        ids, with foreign-key columns set to match. Touches no database; raises as `build`."""
         return cls._stubbed_with_plan(kwargs, EMPTY_PLAN)
 
     @classmethod
@@ -381,7 +421,12 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     @classmethod
     @_synchronous_inside_builds(batch=True)
     async def create_many(cls, size: int, session: AsyncSession | None = None, **kwargs: Any) -> list[ModelT]:
-        """Build ``size`` instances and persist them with one flush."""
+        """Build ``size`` instances and persist them through an ``AsyncSession`` with one flush.
+
+        Raises ``ValueError`` unless ``size`` is a non-negative int, ``SessionNotBoundError`` if
+        no session is found, ``SessionTypeError`` for a synchronous session. A database error is
+        SQLAlchemy's own; the rows created before the call stay in the session.
+        """
         return await cls._create_async("create_many", size, session, kwargs, EMPTY_PLAN, batch=True)
 
     @classmethod
@@ -438,12 +483,20 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     @classmethod
     def create_sync(cls, session: Session | None = None, **kwargs: Any) -> ModelT:
-        """Build one instance and persist it through a synchronous ``Session``."""
+        """Build one instance and persist it through a synchronous ``Session``.
+
+        Raises ``SessionNotBoundError`` if no session is found, ``SessionTypeError`` for an
+        ``AsyncSession`` (use ``create``).
+        """
         return cls._create_sync("create_sync", None, session, kwargs, EMPTY_PLAN, batch=False)[0]
 
     @classmethod
     def create_batch_sync(cls, size: int, session: Session | None = None, **kwargs: Any) -> list[ModelT]:
-        """Build ``size`` instances and persist them through a ``Session`` with one flush."""
+        """Build ``size`` instances and persist them through a ``Session`` with one flush.
+
+        Raises ``ValueError`` for a bad ``size``, ``SessionNotBoundError`` if no session is
+        found, ``SessionTypeError`` for an ``AsyncSession`` (use ``create_many``).
+        """
         return cls._create_sync("create_batch_sync", size, session, kwargs, EMPTY_PLAN, batch=True)
 
     @classmethod
