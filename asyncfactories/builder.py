@@ -41,8 +41,9 @@ EMPTY_PLAN = CallPlan()
 class FactoryBuilder(Generic[ModelT]):
     """A factory with states, a session and call-time relationships applied.
 
-    Immutable: ``state``, ``using``, ``recycle``, ``has`` and ``for_`` return a new builder.
-    Build and create methods behave as the factory's own, with the builder's additions.
+    Returned by ``UserFactory.state(...)``, ``.using(session)``, ``.recycle(...)``, ``.has(...)``
+    and ``.for_(...)``. Immutable: each of those returns a new builder. Build and create methods
+    behave as the factory's own, with the builder's additions, and raise what they raise.
     """
 
     factory: type[ModelFactory[ModelT]]
@@ -83,7 +84,11 @@ class FactoryBuilder(Generic[ModelT]):
         return replace(self, plan=replace(self.plan, children=(*self.plan.children, spec)))
 
     def for_(self, instance: Any, relationship: str | None = None) -> FactoryBuilder[ModelT]:
-        """Link every built object to an existing ``instance`` (its parent)."""
+        """Link every built object to an existing ``instance`` (its parent).
+
+        The link goes through the one relationship between the two models, or the one named
+        by ``relationship``; raises ``ConfigurationError`` naming the choices otherwise.
+        """
         links = link_keywords(self.factory._meta.model, instance, relationship, self.factory.__name__)
         return replace(self, plan=replace(self.plan, links={**self.plan.links, **links}))
 
@@ -120,11 +125,19 @@ class FactoryBuilder(Generic[ModelT]):
     # ------------------------------------------------------------------ persisting
 
     async def create(self, session: AsyncSession | None = None, **kwargs: Any) -> ModelT:
-        """Create one instance through an ``AsyncSession``."""
+        """Create one instance through an ``AsyncSession`` (see `ModelFactory.create`).
+
+        Raises ``SessionNotBoundError`` if no session is found, ``SessionTypeError`` for a
+        synchronous session.
+        """
         return (await self.factory._create_async("create", None, session, kwargs, self.plan, batch=False))[0]
 
     async def create_many(self, size: int, session: AsyncSession | None = None, **kwargs: Any) -> list[ModelT]:
-        """Create ``size`` instances with one flush."""
+        """Create ``size`` instances with one flush (see `ModelFactory.create_many`).
+
+        Raises ``ValueError`` for a bad ``size``, ``SessionNotBoundError`` if no session is
+        found, ``SessionTypeError`` for a synchronous session.
+        """
         return await self.factory._create_async("create_many", size, session, kwargs, self.plan, batch=True)
 
     async def create_batch(self, size: int, session: AsyncSession | None = None, **kwargs: Any) -> list[ModelT]:

@@ -109,7 +109,10 @@ else:
 
 
 class Use(_Declaration):
-    """polyfactory's ``Use``: the field's value is ``fn(*args, **kwargs)``, called per instance."""
+    """polyfactory's ``Use``: the field's value is ``fn(*args, **kwargs)``, called per instance.
+
+    Whatever ``fn`` raises propagates from the build.
+    """
 
     def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         super().__init__()
@@ -120,7 +123,10 @@ class Use(_Declaration):
 
 
 class Ignore(_Declaration):
-    """polyfactory's ``Ignore``: the field is not passed to the model (it keeps its default)."""
+    """polyfactory's ``Ignore``: the field is not passed to the model (it keeps its default).
+
+    A keyword for the field still sets it. Raises nothing.
+    """
 
     def evaluate(self, instance: Any, step: Any, extra: dict[str, Any]) -> Any:
         return SKIP
@@ -144,7 +150,8 @@ class Require(_Declaration):
 class PostGenerated(_Declaration):
     """polyfactory's ``PostGenerated``: ``fn(name, values, *args, **kwargs)`` after the other fields.
 
-    ``values`` is a dict of every other generated field of the instance.
+    ``values`` is a dict of every other generated field of the instance. Whatever ``fn``
+    raises propagates from the build.
     """
 
     def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:

@@ -35,7 +35,11 @@ __all__ = [
 
 
 class FactoryError(factory.errors.FactoryError):
-    """Base class of every error asyncfactories raises itself."""
+    """Base class of every error asyncfactories raises itself.
+
+    A subclass of ``factory.errors.FactoryError``, so ``except factory.errors.FactoryError``
+    catches it too. Errors from the database are SQLAlchemy's own, not wrapped in this class.
+    """
 
 
 class ConfigurationError(FactoryError, TypeError):
@@ -48,7 +52,12 @@ class ConfigurationError(FactoryError, TypeError):
 
 
 class UnknownFieldError(FactoryError, TypeError):
-    """A declaration or keyword names something the model does not have."""
+    """A declaration or keyword names something the model does not have.
+
+    Raised when the class is defined (declarations, ``Trait`` contents), when a state is first
+    used (``state_<name>()`` overrides) and when a factory is called (keywords), while
+    ``Meta.check_model`` is on. Also a ``TypeError``, as SQLAlchemy's constructor raises.
+    """
 
     def __init__(self, factory_name: str, field: str, valid_names: Iterable[str], where: str) -> None:
         self.factory_name = factory_name
@@ -66,7 +75,10 @@ class UnknownFieldError(FactoryError, TypeError):
 
 
 class UnknownStateError(FactoryError):
-    """A state name was asked for that the factory does not define."""
+    """A state name was asked for that the factory does not define.
+
+    Raised by ``state()`` on a factory or a builder; the message lists the valid names.
+    """
 
     def __init__(self, factory_name: str, state: str, valid_names: Iterable[str]) -> None:
         self.factory_name = factory_name
@@ -80,7 +92,11 @@ class UnknownStateError(FactoryError):
 
 
 class MissingRequiredFieldError(FactoryError):
-    """A field declared with ``Require()`` was not given as a keyword."""
+    """A field declared with ``Require()`` was not given as a keyword.
+
+    Raised when an instance is built or created without that keyword (polyfactory's
+    ``MissingBuildKwargException``).
+    """
 
     def __init__(self, factory_name: str, field: str) -> None:
         self.factory_name = factory_name
@@ -92,7 +108,12 @@ class MissingRequiredFieldError(FactoryError):
 
 
 class SessionNotBoundError(FactoryError, RuntimeError):
-    """No session could be found for a call that persists."""
+    """No session could be found for a call that persists.
+
+    Raised by ``create``, ``create_many``, ``create_sync`` and their aliases when no
+    ``session=``, ``.using()``, ``bind_session`` or class session applies; the message lists
+    those ways. Also a ``RuntimeError``, as factory_boy raises.
+    """
 
     def __init__(self, factory_name: str, call: str) -> None:
         self.factory_name = factory_name
@@ -107,7 +128,12 @@ class SessionNotBoundError(FactoryError, RuntimeError):
 
 
 class SessionTypeError(FactoryError, TypeError):
-    """An async call got a synchronous session, or the reverse."""
+    """An async call got a synchronous session, or the reverse.
+
+    Raised by ``create`` and its async twins given a ``Session``, and by ``create_sync`` /
+    ``create_batch_sync`` given an ``AsyncSession``; the message names the call to use. Also a
+    ``TypeError``.
+    """
 
     def __init__(self, factory_name: str, call: str, got: object, use: str) -> None:
         self.factory_name = factory_name

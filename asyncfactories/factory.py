@@ -81,6 +81,8 @@ def _synchronous_inside_builds(*, batch: bool) -> Callable[[Callable[P, Awaitabl
             made = cast(Any, factory)._create_inside_build(method.__name__, size, keywords, batch=batch)
             return made if batch else made[0]
 
+        if hasattr(inspect, "markcoroutinefunction"):  # Python 3.12+: still reads as an async def
+            inspect.markcoroutinefunction(dispatch)
         return dispatch
 
     return decorate

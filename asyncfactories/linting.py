@@ -35,7 +35,11 @@ class LintFailure:
 
 @dataclass
 class LintReport:
-    """What ``lint()`` checked and what failed."""
+    """What ``lint()`` checked and what failed.
+
+    ``factories`` and ``checks`` count what was created; ``failures`` lists a `LintFailure`
+    (factory, state, error) per factory or state that raised. ``ok`` is True when none did.
+    """
 
     factories: int = 0
     checks: int = 0

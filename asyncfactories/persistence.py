@@ -40,7 +40,12 @@ _RELOAD_CHUNK = 500
 
 @runtime_checkable
 class AsyncPersistenceHandler(Protocol):
-    """``Meta.persistence_handler`` for async sessions: replaces the built-in persistence."""
+    """``Meta.persistence_handler`` for async sessions: replaces the built-in persistence.
+
+    ``create`` calls ``save(session, instance)``, ``create_many`` calls
+    ``save_many(session, instances)``. A handler combined with ``sqlalchemy_get_or_create``, or
+    a plain ``def`` handler used by an async call, raises ``ConfigurationError``.
+    """
 
     async def save(self, session: Any, instance: Any) -> None:
         """Persist one instance."""
@@ -51,7 +56,12 @@ class AsyncPersistenceHandler(Protocol):
 
 @runtime_checkable
 class SyncPersistenceHandler(Protocol):
-    """``Meta.persistence_handler`` for synchronous sessions."""
+    """``Meta.persistence_handler`` for synchronous sessions: replaces the built-in persistence.
+
+    ``create_sync`` calls ``save(session, instance)``, ``create_batch_sync`` calls
+    ``save_many(session, instances)``. An ``async def`` handler used by a sync call raises
+    ``ConfigurationError``.
+    """
 
     def save(self, session: Any, instance: Any) -> None:
         """Persist one instance."""

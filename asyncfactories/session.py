@@ -38,7 +38,9 @@ class bind_session:  # noqa: N801 - used like a function, as contextlib's helper
 
     The binding lives in a context variable: concurrent tasks can each bind their own
     session, and blocks nest (the innermost wins). A ``session=`` argument or a builder's
-    ``.using(session)`` still take precedence.
+    ``.using(session)`` still take precedence. Binding raises nothing; a persisting call made
+    in the block raises ``SessionTypeError`` if the bound session is of the other kind (an
+    ``AsyncSession`` for ``create_sync``, a ``Session`` for ``create``).
     """
 
     def __init__(self, session: AsyncSession | Session) -> None:

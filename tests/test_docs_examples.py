@@ -1,9 +1,10 @@
 """The documentation's code: every example runs, every example is shown, and the site builds.
 
-Each file in ``docs/examples/`` is a complete program (its own models, an in-memory or temporary
-SQLite database, ``async def main()`` with the asserts a reader should expect). The pages include
-them with ``pymdownx.snippets`` (``--8<-- "docs/examples/x.py:section"``), so the docs show exactly
-the code these tests run.
+Each ``*.py`` file in ``docs/examples/`` is a complete program (its own models, an in-memory or
+temporary SQLite database, ``async def main()`` with the asserts a reader should expect). Each
+folder there is a pytest project, run by ``tests/test_docs_recipes.py``. The pages include them
+with ``pymdownx.snippets`` (``--8<-- "docs/examples/x.py:section"``), so the docs show exactly
+the code the tests run.
 """
 
 from __future__ import annotations
@@ -27,6 +28,17 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 EXAMPLES = DOCS / "examples"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.py"))
+#: Every file a page must show: the programs above, and the files of the pytest projects in the
+#: folders of docs/examples/ (run by tests/test_docs_recipes.py). Empty files (``__init__.py``)
+#: are only named on the pages.
+SHOWN_FILES = sorted(
+    path
+    for path in EXAMPLES.rglob("*")
+    if path.is_file()
+    and "__pycache__" not in path.parts
+    and ".pytest_cache" not in path.parts
+    and path.read_text(encoding="utf-8").strip()
+)
 PAGES = sorted(DOCS.rglob("*.md"))
 
 #: ``--8<-- "path"`` or ``--8<-- "path:section"`` in a page.
@@ -102,7 +114,7 @@ def test_example_runs_as_a_script() -> None:
     assert result.stderr == "", result.stderr  # "Exception ignored in ..." does not change the exit status
 
 
-@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda path: path.name)
+@pytest.mark.parametrize("example", SHOWN_FILES, ids=lambda path: path.relative_to(EXAMPLES).as_posix())
 def test_example_is_shown_in_the_docs(example: Path) -> None:
     wanted = example.relative_to(ROOT).as_posix()
     pages = [page.relative_to(DOCS).as_posix() for page, path, _section in _snippets() if path == wanted]

@@ -1,7 +1,7 @@
 """The pytest plugin (SPEC §8) inside real pytest runs, driven by ``pytester``.
 
 Each run gets a small project in pytester's folder: ``myapp/models.py`` and ``myapp/factories.py``,
-the ``pyproject.toml`` of the docs (``docs/examples/pytest_pyproject.toml``), a conftest with a
+the ``pyproject.toml`` of the docs (``docs/examples/pytest_project/pyproject.toml``), a conftest with a
 FastAPI app, and test files. Runs that execute async tests use a subprocess (each with its own
 event loops, as a user's run has); runs that only configure or collect run in-process. Tables
 are named ``afplug_<token>_*`` so they never meet the main suite's tables on a shared server.
@@ -24,7 +24,7 @@ from asyncfactories._pytest_support import DATABASE_URL_ENV, seed_for_test, sync
 pytest_plugins = ("pytester",)
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS_PYPROJECT = ROOT / "docs" / "examples" / "pytest_pyproject.toml"
+DOCS_PYPROJECT = ROOT / "docs" / "examples" / "pytest_project" / "pyproject.toml"
 POSTGRES_ENV = "ASYNCFACTORIES_TEST_POSTGRES_URL"
 MYSQL_ENV = "ASYNCFACTORIES_TEST_MYSQL_URL"
 

@@ -1,5 +1,6 @@
 """Quickstart: two factories, rows created through an AsyncSession, one build without a database."""
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import asyncio
@@ -10,6 +11,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from asyncfactories import Faker, ModelFactory, Sequence, SubFactory, Trait, bind_session
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:models]
@@ -90,10 +93,14 @@ async def main() -> None:
     assert draft.author.id is None
     # --8<-- [end:build]
 
-    async with session_maker() as session:
-        assert await session.scalar(select(func.count()).select_from(User)) == 3
-        assert await session.scalar(select(func.count()).select_from(Post)) == 4
+    # --8<-- [start:count]
+    async with session_maker() as session:  # a new session sees the committed rows
+        users = await session.scalar(select(func.count()).select_from(User))
+        posts = await session.scalar(select(func.count()).select_from(Post))
+    assert (users, posts) == (3, 4)
+    print(f"{users} users and {posts} posts")
     await engine.dispose()
+    # --8<-- [end:count]
 
 
 if __name__ == "__main__":

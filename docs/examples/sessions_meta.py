@@ -33,8 +33,7 @@ class SeedUserFactory(ModelFactory[User]):
     email = Sequence(lambda n: f"seed{n}@example.com")
 
     class Meta:
-        sqlalchemy_session_factory = session_maker  # a new session per call...
-        sqlalchemy_session_persistence = "commit"  # ...so commit before it is closed
+        sqlalchemy_session_factory = session_maker  # a new session per call, committed and closed
 # --8<-- [end:session-factory]
 
 
@@ -67,7 +66,7 @@ async def main() -> None:
     # --8<-- [start:session-factory-use]
     seeded = await SeedUserFactory.create_many(3)
     assert all(user.id is not None for user in seeded)  # readable after the session closed
-    async with session_maker() as session:
+    async with session_maker() as session:  # the rows were committed
         assert await session.scalar(select(func.count()).select_from(User)) == 3
     # --8<-- [end:session-factory-use]
 
