@@ -228,10 +228,8 @@ def write_in_bulk(session: Session, instances: Sequence[Any]) -> bool:
     return True
 
 
-#: Per session: the transaction each bulk-written batch was inserted in, and the batch.
-_inserted: weakref.WeakKeyDictionary[Session, list[tuple[SessionTransaction, list[weakref.ref[Any]]]]] = (
-    weakref.WeakKeyDictionary()
-)
+#: ``session.info`` key: the transaction each bulk-written batch was inserted in, and the batch.
+_INSERTED = "asyncfactories.bulk_inserted"
 
 
 def _root(transaction: SessionTransaction) -> SessionTransaction:
@@ -245,18 +243,16 @@ def _forget_on_rollback(session: Session, instances: Sequence[Any]) -> None:
 
     The unit of work does this for the objects a flush inserted; ours joined the session as
     already-persistent objects, so without it a rolled-back row would linger in the identity
-    map (and clash with the next row given the same key).
+    map (and clash with the next row given the same key). Kept in ``session.info``, so it
+    goes with the session.
     """
     transaction = session.get_nested_transaction() or session.get_transaction()
     if transaction is None:  # pragma: no cover - the inserts above began one
         return
-    if session not in _inserted:
-        _inserted[session] = []
-        event.listen(session, "after_soft_rollback", _expunge_rolled_back)
     current = _root(transaction)
     # Batches of transactions that already ended (committed or rolled back) are dropped here.
-    kept = [(tx, refs) for tx, refs in _inserted[session] if _root(tx) is current]
-    _inserted[session] = [*kept, (transaction, [weakref.ref(instance) for instance in instances])]
+    kept = [(tx, refs) for tx, refs in session.info.get(_INSERTED, []) if _root(tx) is current]
+    session.info[_INSERTED] = [*kept, (transaction, [weakref.ref(instance) for instance in instances])]
 
 
 def _rolled_back_by(transaction: SessionTransaction | None, rolled_back: SessionTransaction) -> bool:
@@ -267,9 +263,13 @@ def _rolled_back_by(transaction: SessionTransaction | None, rolled_back: Session
     return False
 
 
+@event.listens_for(Session, "after_soft_rollback")
 def _expunge_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    """Session-wide listener: a no-op for sessions that never wrote in bulk."""
+    if _INSERTED not in session.info:
+        return
     kept = []
-    for transaction, refs in _inserted.get(session, []):
+    for transaction, refs in session.info[_INSERTED]:
         if not _rolled_back_by(transaction, previous_transaction):
             kept.append((transaction, refs))
             continue
@@ -277,4 +277,4 @@ def _expunge_rolled_back(session: Session, previous_transaction: SessionTransact
             instance = ref()
             if instance is not None and instance in session:
                 session.expunge(instance)
-    _inserted[session] = kept
+    session.info[_INSERTED] = kept

@@ -4,6 +4,7 @@ SubFactory parents and RelatedFactory children go in the same call."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -225,3 +226,20 @@ async def test_rows_written_in_bulk_leave_the_session_when_their_savepoint_rolls
     assert await count_rows(fresh_session, Post) == 3
     written = {post_id for (post_id,) in (await fresh_session.execute(select(Post.id))).all()}
     assert {post.id for post in again} == written
+
+
+async def test_a_closed_session_that_wrote_in_bulk_is_not_kept_alive(engine: Any, session: AsyncSession) -> None:
+    """What the bulk path remembers lives in ``session.info``: a seed that opens a session per
+    chunk must not pile them up (memory stays flat however many chunks)."""
+    import gc
+    import weakref
+
+    from sqlalchemy.ext.asyncio import AsyncSession as Session
+
+    async with Session(engine) as chunk_session:
+        await PostFactory.create_many(3, session=chunk_session)
+        await chunk_session.commit()
+        sync_session = weakref.ref(chunk_session.sync_session)
+    del chunk_session
+    gc.collect()
+    assert sync_session() is None
