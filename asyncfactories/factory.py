@@ -9,12 +9,10 @@ Every entry point funnels into a ``*_with_plan`` method taking the builder's ``C
 
 from __future__ import annotations
 
-import functools
-import inspect
 import random
 import threading
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, ParamSpec, TypeVar, cast
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 import faker
 from factory.alchemy import SQLAlchemyModelFactory
@@ -23,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from . import model_check
-from ._bridge import run_in_session
+from ._calls import create_async_call, create_sync_call, synchronous_inside_builds
 from ._definition import ModelFactoryMeta
 from ._fastbuild import NOT_BUILT, fast_generate
 from ._mapping import model_info
@@ -36,18 +34,15 @@ from .declarations import resolve_post_generated
 from .eager import reads_generated_values
 from .exceptions import ConfigurationError, SessionNotBoundError
 from .options import ModelFactoryOptions
-from .persistence import current_call, get_or_create, initialise_collections, load_unloaded, persist_call
+from .persistence import current_call, get_or_create, initialise_collections, persist_call
 from .relations import attach_children, recycling
 from .seeding import shared_faker, shared_random
-from .session import find_session_source, open_session
 from .states import STATES_KEY, layered_params, state_names
 from .stubbing import assign_fake_keys, collecting_builds, record_built
 
 __all__ = ["ModelFactory", "ModelFactoryMeta"]
 
 ModelT = TypeVar("ModelT")
-P = ParamSpec("P")
-R = TypeVar("R")
 Strategy = Literal["build", "create", "stub"]
 _BUILD: Strategy = "build"
 _CREATE: Strategy = "create"
@@ -58,34 +53,6 @@ if TYPE_CHECKING:
     _FactoryBase = SQLAlchemyModelFactory[Any]
 else:
     _FactoryBase = SQLAlchemyModelFactory
-
-
-def _synchronous_inside_builds(*, batch: bool) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
-    """Let factory_boy code call ``OtherFactory.create()`` from a hook, without ``await``.
-
-    Outside a build these methods return a coroutine as usual. Inside a running create (a
-    post-generation hook, a ``LazyFunction``) a coroutine nobody awaits would silently create
-    nothing; there the call creates at once, through the running call's session, and returns
-    the instance (or list), as it would in factory_boy.
-    """
-
-    def decorate(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
-        @functools.wraps(method)
-        def dispatch(*args: P.args, **kwargs: P.kwargs) -> Any:
-            factory, *rest = args
-            session = kwargs.get("session", rest[1 if batch else 0] if len(rest) > (1 if batch else 0) else None)
-            if current_call() is None or session is not None:
-                return method(*args, **kwargs)
-            keywords = {key: value for key, value in kwargs.items() if key not in ("session", "size")}
-            size = kwargs.get("size", rest[0] if rest else None)
-            made = cast(Any, factory)._create_inside_build(method.__name__, size, keywords, batch=batch)
-            return made if batch else made[0]
-
-        if hasattr(inspect, "markcoroutinefunction"):  # Python 3.12+: still reads as an async def
-            inspect.markcoroutinefunction(dispatch)
-        return dispatch
-
-    return decorate
 
 
 class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
@@ -409,7 +376,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     # ----------------------------------------------------------------- persisting (async)
 
     @classmethod
-    @_synchronous_inside_builds(batch=False)
+    @synchronous_inside_builds(batch=False)
     async def create(cls, session: AsyncSession | None = None, **kwargs: Any) -> ModelT:
         """Build one instance and persist it through an ``AsyncSession``.
 
@@ -421,7 +388,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         return (await cls._create_async("create", None, session, kwargs, EMPTY_PLAN, batch=False))[0]
 
     @classmethod
-    @_synchronous_inside_builds(batch=True)
+    @synchronous_inside_builds(batch=True)
     async def create_many(cls, size: int, session: AsyncSession | None = None, **kwargs: Any) -> list[ModelT]:
         """Build ``size`` instances and persist them through an ``AsyncSession`` with one flush.
 
@@ -432,7 +399,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         return await cls._create_async("create_many", size, session, kwargs, EMPTY_PLAN, batch=True)
 
     @classmethod
-    @_synchronous_inside_builds(batch=True)
+    @synchronous_inside_builds(batch=True)
     async def create_batch(  # type: ignore[override]  # factory_boy's create_batch is sync
         cls, size: int, session: AsyncSession | None = None, **kwargs: Any
     ) -> list[ModelT]:
@@ -440,13 +407,13 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         return await cls._create_async("create_batch", size, session, kwargs, EMPTY_PLAN, batch=True)
 
     @classmethod
-    @_synchronous_inside_builds(batch=False)
+    @synchronous_inside_builds(batch=False)
     async def create_async(cls, session: AsyncSession | None = None, **kwargs: Any) -> ModelT:
         """Alias of `create` (polyfactory's name)."""
         return (await cls._create_async("create_async", None, session, kwargs, EMPTY_PLAN, batch=False))[0]
 
     @classmethod
-    @_synchronous_inside_builds(batch=True)
+    @synchronous_inside_builds(batch=True)
     async def create_batch_async(cls, size: int, session: AsyncSession | None = None, **kwargs: Any) -> list[ModelT]:
         """Alias of `create_many` (polyfactory's name)."""
         return await cls._create_async("create_batch_async", size, session, kwargs, EMPTY_PLAN, batch=True)
@@ -462,23 +429,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     async def _create_async(
         cls, call: str, size: object, session: object | None, kwargs: dict[str, Any], plan: CallPlan, *, batch: bool
     ) -> list[ModelT]:
-        count = cls._check_size(call, size) if batch else 1
-        params = cls._prepare(kwargs, plan)
-        twin = "create_batch_sync" if batch else "create_sync"
-        save = cls._handler_save(call, twin, batch=batch, asynchronous=True)
-        source = find_session_source(cls, session, plan.session)
-        resolved = open_session(cls.__name__, call, source, AsyncSession, twin)
-        try:
-            label = cls._label(call, count if batch else None, kwargs, plan)
-            instances = await run_in_session(resolved.session, cls._persist, count, params, label, plan, resolved.owned)
-            if save is not None:
-                await save(resolved.session, instances if batch else instances[0])
-                if resolved.owned:
-                    await resolved.session.commit()
-                await run_in_session(resolved.session, load_unloaded, instances)
-        finally:
-            if resolved.owned:
-                await resolved.session.close()
+        instances: list[ModelT] = await create_async_call(cls, call, size, session, kwargs, plan, batch=batch)
         return instances
 
     # ----------------------------------------------------------------- persisting (sync)
@@ -505,25 +456,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     def _create_sync(
         cls, call: str, size: object, session: object | None, kwargs: dict[str, Any], plan: CallPlan, *, batch: bool
     ) -> list[ModelT]:
-        count = cls._check_size(call, size) if batch else 1
-        params = cls._prepare(kwargs, plan)
-        twin = "create_many" if batch else "create"
-        save = cls._handler_save(call, twin, batch=batch, asynchronous=False)
-        # Called from a post-generation hook of a create in progress: use that call's session.
-        outer = current_call()
-        source = find_session_source(cls, session, plan.session or (outer.session if outer else None))
-        resolved = open_session(cls.__name__, call, source, Session, twin)
-        try:
-            label = cls._label(call, count if batch else None, kwargs, plan)
-            instances = cls._persist(resolved.session, count, params, label, plan, resolved.owned)
-            if save is not None:
-                save(resolved.session, instances if batch else instances[0])
-                if resolved.owned:
-                    resolved.session.commit()
-                load_unloaded(resolved.session, instances)
-        finally:
-            if resolved.owned:
-                resolved.session.close()
+        instances: list[ModelT] = create_sync_call(cls, call, size, session, kwargs, plan, batch=batch)
         return instances
 
     @classmethod
@@ -537,25 +470,6 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
                 return [cls._generate_planned(_CREATE, dict(params), plan) for _ in range(count)]
 
         return persist_call(session, cls, build, label, params, commit=owned)
-
-    @classmethod
-    def _handler_save(cls, call: str, twin: str, batch: bool, asynchronous: bool) -> Any:
-        """The handler method this call will use (or None), checked before anything is built."""
-        handler = cls._meta.persistence_handler
-        if handler is None:
-            return None
-        method = handler.save_many if batch else handler.save
-        if inspect.iscoroutinefunction(method) != asynchronous:
-            actual, needed = ("a plain def", "async def") if asynchronous else ("async def", "a plain def")
-            raise ConfigurationError(
-                f"{cls.__name__}.{call}(): Meta.persistence_handler.{method.__name__} is {actual}, "
-                f"but {call}() needs {needed} {method.__name__}(session, ...); call "
-                f"{cls.__name__}.{twin}() instead, or make the handler's {method.__name__} {needed}"
-            )
-        if len(inspect.signature(method).parameters) == 1:
-            # polyfactory's handlers take only the data: save(instance) / save_many(instances).
-            return lambda _session, data: method(data)
-        return method
 
 
 # Set after the class body: ModelFactory's own Meta is read by factory_boy's SQLAlchemy

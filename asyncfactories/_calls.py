@@ -1,0 +1,168 @@
+"""One persisting call from start to end: checks, session, build and write, handler, close.
+
+``create`` / ``create_many`` and their sync twins differ only in the kind of session and in
+awaiting; both start with ``_begin`` (everything checked before anything is built or opened)
+and hand the build to ``ModelFactory._persist``. Also here: letting factory_boy code call an
+async ``create`` without ``await`` from inside a running build.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from ._bridge import run_in_session
+from .exceptions import ConfigurationError
+from .persistence import current_call, load_unloaded
+from .session import ResolvedSession, find_session_source, open_session
+
+if TYPE_CHECKING:
+    from .builder import CallPlan
+
+__all__ = ["create_async_call", "create_sync_call", "synchronous_inside_builds"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+SessionT = TypeVar("SessionT", AsyncSession, Session)
+
+
+@dataclass(frozen=True)
+class _Begun(Generic[SessionT]):
+    count: int
+    params: dict[str, Any]
+    label: str
+    save: Any
+    resolved: ResolvedSession[SessionT]
+
+
+def _handler_save(factory: Any, call: str, twin: str, batch: bool, asynchronous: bool) -> Any:
+    """The handler method this call will use (or None), checked before anything is built."""
+    handler = factory._meta.persistence_handler
+    if handler is None:
+        return None
+    method = handler.save_many if batch else handler.save
+    if inspect.iscoroutinefunction(method) != asynchronous:
+        actual, needed = ("a plain def", "async def") if asynchronous else ("async def", "a plain def")
+        raise ConfigurationError(
+            f"{factory.__name__}.{call}(): Meta.persistence_handler.{method.__name__} is {actual}, "
+            f"but {call}() needs {needed} {method.__name__}(session, ...); call "
+            f"{factory.__name__}.{twin}() instead, or make the handler's {method.__name__} {needed}"
+        )
+    if len(inspect.signature(method).parameters) == 1:
+        # polyfactory's handlers take only the data: save(instance) / save_many(instances).
+        return lambda _session, data: method(data)
+    return method
+
+
+def _begin(
+    factory: Any,
+    call: str,
+    size: object,
+    session: object | None,
+    kwargs: dict[str, Any],
+    plan: CallPlan,
+    *,
+    batch: bool,
+    wanted: type[SessionT],
+    fallback: object | None = None,
+) -> _Begun[SessionT]:
+    asynchronous = wanted is AsyncSession
+    count = factory._check_size(call, size) if batch else 1
+    params = factory._prepare(kwargs, plan)
+    twin = ("create_batch_sync" if batch else "create_sync") if asynchronous else ("create_many" if batch else "create")
+    save = _handler_save(factory, call, twin, batch, asynchronous)
+    source = find_session_source(factory, session, plan.session or fallback)
+    resolved = open_session(factory.__name__, call, source, wanted, twin)
+    label = factory._label(call, count if batch else None, kwargs, plan)
+    return _Begun(count, params, label, save, resolved)
+
+
+async def create_async_call(
+    factory: Any,
+    call: str,
+    size: object,
+    session: object | None,
+    kwargs: dict[str, Any],
+    plan: CallPlan,
+    *,
+    batch: bool,
+) -> list[Any]:
+    """``create`` / ``create_many`` through an ``AsyncSession``."""
+    begun = _begin(factory, call, size, session, kwargs, plan, batch=batch, wanted=AsyncSession)
+    target, owned = begun.resolved.session, begun.resolved.owned
+    try:
+        instances: list[Any] = await run_in_session(
+            target, factory._persist, begun.count, begun.params, begun.label, plan, owned
+        )
+        if begun.save is not None:
+            await begun.save(target, instances if batch else instances[0])
+            if owned:
+                await target.commit()
+            await run_in_session(target, load_unloaded, instances)
+    finally:
+        if owned:
+            await target.close()
+    return instances
+
+
+def create_sync_call(
+    factory: Any,
+    call: str,
+    size: object,
+    session: object | None,
+    kwargs: dict[str, Any],
+    plan: CallPlan,
+    *,
+    batch: bool,
+) -> list[Any]:
+    """``create_sync`` / ``create_batch_sync`` through a ``Session``."""
+    # Called from a post-generation hook of a create in progress: use that call's session.
+    outer = current_call()
+    fallback = outer.session if outer else None
+    begun = _begin(factory, call, size, session, kwargs, plan, batch=batch, wanted=Session, fallback=fallback)
+    target, owned = begun.resolved.session, begun.resolved.owned
+    try:
+        instances: list[Any] = factory._persist(target, begun.count, begun.params, begun.label, plan, owned)
+        if begun.save is not None:
+            begun.save(target, instances if batch else instances[0])
+            if owned:
+                target.commit()
+            load_unloaded(target, instances)
+    finally:
+        if owned:
+            target.close()
+    return instances
+
+
+def synchronous_inside_builds(*, batch: bool) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """Let factory_boy code call ``OtherFactory.create()`` from a hook, without ``await``.
+
+    Outside a build these methods return a coroutine as usual. Inside a running create (a
+    post-generation hook, a ``LazyFunction``) a coroutine nobody awaits would silently create
+    nothing; there the call creates at once, through the running call's session, and returns
+    the instance (or list), as it would in factory_boy.
+    """
+
+    def decorate(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @functools.wraps(method)
+        def dispatch(*args: P.args, **kwargs: P.kwargs) -> Any:
+            factory, *rest = args
+            session = kwargs.get("session", rest[1 if batch else 0] if len(rest) > (1 if batch else 0) else None)
+            if current_call() is None or session is not None:
+                return method(*args, **kwargs)
+            keywords = {key: value for key, value in kwargs.items() if key not in ("session", "size")}
+            size = kwargs.get("size", rest[0] if rest else None)
+            made = cast(Any, factory)._create_inside_build(method.__name__, size, keywords, batch=batch)
+            return made if batch else made[0]
+
+        if hasattr(inspect, "markcoroutinefunction"):  # Python 3.12+: still reads as an async def
+            inspect.markcoroutinefunction(dispatch)
+        return dispatch
+
+    return decorate
