@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from factory.declarations import Trait
 
-from ._mapping import backref_names, keyword_names, model_info
+from ._mapping import KeywordNames, backref_names, keyword_names, model_info
 from .exceptions import UnknownFieldError
 
 __all__ = ["check_factory", "check_keywords", "check_names", "valid_names"]
@@ -30,26 +30,20 @@ _CACHE_ATTRIBUTE = "_asyncfactories_valid_names"
 _deferred: weakref.WeakSet[type] = weakref.WeakSet()
 
 
-@dataclass(frozen=True)
-class _Accepted:
-    names: frozenset[str]
-    any_name: bool
-    final: bool
-
-
 def _root(name: str) -> str:
     return name.split(_CHAIN, 1)[0]
 
 
-def _accepted(factory: Any) -> _Accepted:
-    cached: _Accepted | None = factory.__dict__.get(_CACHE_ATTRIBUTE)
+def _accepted(factory: Any) -> KeywordNames:
+    """The model's keyword names plus those the factory itself handles (cached per class)."""
+    cached: KeywordNames | None = factory.__dict__.get(_CACHE_ATTRIBUTE)
     if cached is not None:
         return cached
     meta = factory._meta
     model = keyword_names(meta.model)
     names = set(model.names) | set(meta.parameters) | set(meta.exclude) | set(meta.rename)
     names |= set(meta.post_declarations.declarations)
-    accepted = _Accepted(frozenset(names), model.accepts_any, model.final)
+    accepted = replace(model, names=frozenset(names))
     if accepted.final:
         setattr(factory, _CACHE_ATTRIBUTE, accepted)
     return accepted
@@ -62,7 +56,7 @@ def valid_names(factory: Any) -> frozenset[str]:
 
 def _unknown(factory: Any, names: list[str]) -> list[str]:
     accepted = _accepted(factory)
-    if accepted.any_name:
+    if accepted.accepts_any:
         return []
     return [_root(name) for name in names if _root(name) not in accepted.names]
 
