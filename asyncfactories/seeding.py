@@ -13,6 +13,8 @@ import random
 import factory.random
 import faker
 
+from ._faker_speed import speed_up
+
 __all__ = ["seed", "shared_faker", "shared_random"]
 
 #: The ``random.Random`` every factory exposes as ``cls.__random__``.
@@ -21,6 +23,7 @@ shared_random = random.Random()
 #: The ``Faker`` every factory exposes as ``cls.__faker__`` unless ``Meta.faker`` replaces it.
 #: It draws from Faker's shared generator, which ``seed()`` reseeds.
 shared_faker = faker.Faker()
+speed_up(shared_faker)
 
 
 def seed(value: int) -> None:
