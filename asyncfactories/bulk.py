@@ -67,6 +67,8 @@ def _group_by_table(instances: Sequence[Any]) -> dict[Table, list[Any]] | None:
         if not _instance_allows_bulk(instance, mapper, batch):
             return None
         groups.setdefault(mapper.local_table, []).append(instance)
+    if len(groups) == 1:
+        return groups
     order = {table: index for index, table in enumerate(_sorted_tables(groups))}
     return {table: groups[table] for table in sorted(groups, key=order.__getitem__)}
 
@@ -228,7 +230,7 @@ def write_in_bulk(session: Session, instances: Sequence[Any]) -> bool:
     return True
 
 
-#: ``session.info`` key: the transaction each bulk-written batch was inserted in, and the batch.
+#: ``session.info`` key: (outermost transaction, [(transaction a batch was inserted in, batch)]).
 _INSERTED = "asyncfactories.bulk_inserted"
 
 
@@ -244,15 +246,18 @@ def _forget_on_rollback(session: Session, instances: Sequence[Any]) -> None:
     The unit of work does this for the objects a flush inserted; ours joined the session as
     already-persistent objects, so without it a rolled-back row would linger in the identity
     map (and clash with the next row given the same key). Kept in ``session.info``, so it
-    goes with the session.
+    goes with the session: the outermost transaction, and the batches written inside it.
     """
     transaction = session.get_nested_transaction() or session.get_transaction()
     if transaction is None:  # pragma: no cover - the inserts above began one
         return
-    current = _root(transaction)
-    # Batches of transactions that already ended (committed or rolled back) are dropped here.
-    kept = [(tx, refs) for tx, refs in session.info.get(_INSERTED, []) if _root(tx) is current]
-    session.info[_INSERTED] = [*kept, (transaction, [weakref.ref(instance) for instance in instances])]
+    batch = (transaction, [weakref.ref(instance) for instance in instances])
+    root = _root(transaction)
+    recorded = session.info.get(_INSERTED)
+    if recorded is not None and recorded[0] is root:
+        recorded[1].append(batch)
+    else:  # the batches of a transaction that ended (committed or rolled back) are dropped
+        session.info[_INSERTED] = (root, [batch])
 
 
 def _rolled_back_by(transaction: SessionTransaction | None, rolled_back: SessionTransaction) -> bool:
@@ -266,10 +271,12 @@ def _rolled_back_by(transaction: SessionTransaction | None, rolled_back: Session
 @event.listens_for(Session, "after_soft_rollback")
 def _expunge_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
     """Session-wide listener: a no-op for sessions that never wrote in bulk."""
-    if _INSERTED not in session.info:
+    recorded = session.info.get(_INSERTED)
+    if recorded is None:
         return
+    root, batches = recorded
     kept = []
-    for transaction, refs in session.info[_INSERTED]:
+    for transaction, refs in batches:
         if not _rolled_back_by(transaction, previous_transaction):
             kept.append((transaction, refs))
             continue
@@ -277,4 +284,4 @@ def _expunge_rolled_back(session: Session, previous_transaction: SessionTransact
             instance = ref()
             if instance is not None and instance in session:
                 session.expunge(instance)
-    session.info[_INSERTED] = kept
+    session.info[_INSERTED] = (root, kept)
