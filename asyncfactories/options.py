@@ -158,6 +158,7 @@ class ModelFactoryOptions(_OptionsBase):
     sqlalchemy_session_persistence: str | None
     sqlalchemy_get_or_create: tuple[str, ...]
     persistence_handler: Any
+    isolate_failures: bool
     check_model: bool
     random_seed: int | None
     faker: Any
@@ -177,6 +178,7 @@ class ModelFactoryOptions(_OptionsBase):
             OptionDefault("sqlalchemy_session_persistence", "flush", inherit=True, checker=_check_persistence),
             OptionDefault("sqlalchemy_session_factory", None, inherit=True, checker=_check_session_factory),
             OptionDefault("persistence_handler", None, inherit=True, checker=_check_handler),
+            OptionDefault("isolate_failures", True, inherit=True, checker=_check_bool("isolate_failures")),
             OptionDefault("check_model", True, inherit=True, checker=_check_bool("check_model")),
             # Not inherited: a subclass re-seeding at its definition would replay its parent's values.
             OptionDefault("random_seed", None, inherit=False, checker=_check_int_or_none("random_seed")),

@@ -203,14 +203,17 @@ def _savepoint_named_by_depth(session: Session, connection: Connection) -> Itera
 
 
 @contextlib.contextmanager
-def isolate_failures(session: Session, mapper: Mapper[Any], call: CreateCall) -> Iterator[None]:
+def isolate_failures(
+    session: Session, mapper: Mapper[Any], call: CreateCall, *, protect: bool = True
+) -> Iterator[None]:
     """Keep the session usable, and earlier rows and objects intact, if the block fails.
 
     The block runs in a SAVEPOINT, unless the session holds nothing at all: then there is no
     SAVEPOINT to pay for, and a failure rolls back the (empty) transaction, or expunges what
-    the call added if the session is still usable.
+    the call added if the session is still usable. ``protect=False`` (``Meta.isolate_failures
+    = False``) never spends a SAVEPOINT: a failure then rolls back the whole transaction.
     """
-    if not _nothing_to_protect(session):
+    if protect and not _nothing_to_protect(session):
         with protective_savepoint(session, mapper):
             yield
         return
@@ -218,7 +221,7 @@ def isolate_failures(session: Session, mapper: Mapper[Any], call: CreateCall) ->
         yield
     except BaseException as error:
         # A failed statement (a flush, or a bulk INSERT) may leave the database transaction
-        # aborted (PostgreSQL); with nothing to protect, rolling it back loses nothing.
+        # aborted (PostgreSQL): roll it back, so that the session can go on.
         if not session.is_active or isinstance(error, DBAPIError):
             session.rollback()
         else:
@@ -285,7 +288,8 @@ def persist_call(
             result: list[Any] = build()
             return result
         try:
-            with isolate_failures(session, model_info(factory._meta.model).mapper, call):
+            mapper = model_info(factory._meta.model).mapper
+            with isolate_failures(session, mapper, call, protect=factory._meta.isolate_failures):
                 result = build()
                 _write(session, call)
         except DBAPIError as exc:

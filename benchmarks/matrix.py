@@ -50,6 +50,8 @@ LIBRARIES: dict[str, Library] = {
     library.key: library
     for library in (
         Library("asyncfactories", "asyncfactories", "asyncfactories_cases", "", _ALL),
+        Library("asyncfactories-unisolated", "asyncfactories, isolate_failures=False", "asyncfactories_cases",
+                "unisolated", ("single",)),
         Library("factory_boy-none", "factory_boy, persistence None", "factory_boy_cases", "none", (*_WRITES, "build")),
         Library("factory_boy-flush", 'factory_boy, "flush"', "factory_boy_cases", "flush", (*_WRITES, "single"),
                 per_row=True),

@@ -114,6 +114,7 @@ BAD_OPTIONS: dict[str, tuple[MetaOptions, str]] = {
         "look the row up in the handler instead",
     ),
     "check_model": ({"check_model": 1}, "Meta.check_model must be True or False, got 1"),
+    "isolate_failures": ({"isolate_failures": "no"}, "Meta.isolate_failures must be True or False, got 'no'"),
     "use_defaults": ({"use_defaults": "yes"}, "Meta.use_defaults must be True or False, got 'yes'"),
     "random_seed": ({"random_seed": "42"}, "Meta.random_seed must be an int or None, got '42'"),
     "min_collection_length": (

@@ -29,6 +29,13 @@ class PostFactory(ModelFactory[Post]):
     author = factory.SubFactory(UserFactory)
 
 
+class UnisolatedUserFactory(UserFactory):
+    """No SAVEPOINT per create (``Meta.isolate_failures = False``): the single-create case only."""
+
+    class Meta:
+        isolate_failures = False
+
+
 class ZeroConfigUserFactory(ModelFactory[User]):
     """No declarations: every required column must come from the column types (SPEC §6.1)."""
 
@@ -49,6 +56,9 @@ def _check_zero_config() -> None:
 
 
 class Runner(AsyncRunner):
+    def __init__(self, single_factory: Any = UserFactory) -> None:
+        self.single_factory = single_factory
+
     async def populate(self, target: AsyncTarget, case: str, n: int) -> None:
         if case == "zero":
             _check_zero_config()
@@ -65,11 +75,11 @@ class Runner(AsyncRunner):
         async with target.sessions() as session:
 
             async def create_one() -> object:
-                return await UserFactory.create(session=session)
+                return await self.single_factory.create(session=session)
 
             yield create_one
             await session.commit()
 
 
 def runner(variant: str) -> Runner:
-    return Runner()
+    return Runner(UnisolatedUserFactory if variant == "unisolated" else UserFactory)
