@@ -7,22 +7,36 @@ factories declare none of that: constants, ``Sequence``, ``LazyFunction``, ``Fak
 polyfactory's ``Use`` / ``Ignore`` / ``Require`` / ``PostGenerated`` and zero-config values.
 For those, each value is evaluated directly and the instance made through factory_boy's own
 ``prepare_arguments`` and ``instantiate``: the same values, the same sequence numbers, at
-about half the cost. Anything else, at the class or in a call's keywords, takes the full path.
+about half the cost.
+
+A plain ``SubFactory`` (not ``Dict``, ``List`` or a zero-config parent) to a model factory
+whose own build is lean goes the same way, as ``SubFactory.evaluate`` and ``step.recurse``
+would: built at that declaration's turn, with the parent's strategy (so a create adds it to
+the call, to be written with the rest), the sub-factory's next sequence number and the keywords
+its builder would get — the ``SubFactory``'s own, then ``author__x`` lines of the class body,
+layered as ``LayeredStepBuilder`` does, then recycled instances. Only a sub-factory that keeps
+``ModelFactory.defaults()`` (checked before every build) qualifies: its layered keywords are
+then fixed and worked out once. Anything else — at the class, in a sub-factory at any depth, in
+the call's keywords (``author__x``, a declaration) — takes the full path for the whole object.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from factory import enums
 from factory.base import BaseFactory
-from factory.declarations import LazyFunction, Sequence
+from factory.declarations import LazyFunction, Sequence, SubFactory
 from factory.faker import Faker
 
 from ._definition import ClassmethodField
 from .autogen.declarations import AutoValue
+from .autogen.plan import install_auto_declarations
 from .declarations import Ignore, PostGenerated, Require, Use
+from .relations import recycled_keywords
+from .states import layered_params
 
 __all__ = ["NOT_BUILT", "fast_generate"]
 
@@ -31,6 +45,8 @@ NOT_BUILT: Any = object()
 
 _EVALUATED = (Sequence, LazyFunction, Faker, AutoValue, Use, Ignore, Require, PostGenerated, ClassmethodField)
 _PLAN_ATTRIBUTE = "_asyncfactories_fast_plan"
+# How a plan entry gives its value: as it is, evaluated, or built by a sub-factory.
+_VALUE, _EVALUATE, _BUILD = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -47,18 +63,48 @@ class _Step:
     sequence: int
 
 
-def _plan(factory: Any) -> tuple[tuple[str, Any, bool], ...] | None:
-    """``(name, declaration or value, evaluate?)`` per declaration, or None for the full path."""
+@dataclass(frozen=True)
+class _Plan:
+    #: ``(name, value / declaration / _SubBuild, kind)`` per declaration, in factory_boy's order.
+    entries: tuple[tuple[str, Any, int], ...]
+    #: The sub-factories built lean, at any depth (checked per build: see ``_keeps_defaults``).
+    subs: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class _SubBuild:
+    """A ``SubFactory`` entry: the factory, its plan, and the keywords its builder would get."""
+
+    factory: Any
+    plan: _Plan
+    keywords: dict[str, Any]
+
+
+@functools.cache
+def _base_defaults() -> Any:
+    from .factory import ModelFactory  # factory.py imports this module
+
+    return getattr(ModelFactory.defaults, "__func__", None)
+
+
+def _keeps_defaults(factory: Any) -> bool:
+    """Whether ``factory.defaults()`` is ``ModelFactory``'s (``{}``): its layered keywords are then fixed."""
+    return getattr(factory.defaults, "__func__", None) is _base_defaults()
+
+
+def _plan(factory: Any) -> _Plan | None:
+    """How to build ``factory`` without the resolver, or None for the full path."""
     cached = factory.__dict__.get(_PLAN_ATTRIBUTE, False)
     if cached is not False:
-        plan: tuple[tuple[str, Any, bool], ...] | None = cached
+        plan: _Plan | None = cached
         return plan
+    setattr(factory, _PLAN_ATTRIBUTE, None)  # a SubFactory cycle back to this class: full path
     plan = _compute_plan(factory)
     setattr(factory, _PLAN_ATTRIBUTE, plan)
     return plan
 
 
-def _compute_plan(factory: Any) -> tuple[tuple[str, Any, bool], ...] | None:
+def _compute_plan(factory: Any) -> _Plan | None:
     meta = factory._meta
     base_hook = getattr(BaseFactory._after_postgeneration, "__func__", None)
     if getattr(factory._after_postgeneration, "__func__", None) is not base_hook:
@@ -66,16 +112,43 @@ def _compute_plan(factory: Any) -> tuple[tuple[str, Any, bool], ...] | None:
     if meta.exclude or meta.rename or meta.inline_args or meta.parameters or meta.post_declarations.declarations:
         return None
     pre = meta.pre_declarations
-    if any(pre.contexts.get(name) for name in pre.declarations):
-        return None
-    entries = []
+    entries: list[tuple[str, Any, int]] = []
+    subs: list[Any] = []
     for name in pre.declarations:  # the order factory_boy resolves (and passes) them in
-        declaration = pre.declarations[name]
+        declaration, context = pre.declarations[name], pre.contexts.get(name) or {}
+        if type(declaration) is SubFactory:
+            sub = _sub_build(declaration, context)
+            if sub is None:
+                return None
+            entries.append((name, sub, _BUILD))
+            subs += [sub.factory, *sub.plan.subs]
+            continue
         is_declaration = enums.get_builder_phase(declaration) is not None
-        if is_declaration and not isinstance(declaration, _EVALUATED):
+        if context or (is_declaration and not isinstance(declaration, _EVALUATED)):
             return None
-        entries.append((name, declaration, is_declaration))
-    return tuple(entries)
+        if is_declaration and not _plain(getattr(declaration, "_defaults", {})):
+            return None  # factory_boy would resolve these keywords (of a Faker) with a sub-step
+        entries.append((name, declaration, _EVALUATE if is_declaration else _VALUE))
+    return _Plan(tuple(entries), tuple(dict.fromkeys(subs)))
+
+
+def _sub_build(declaration: Any, context: dict[str, Any]) -> _SubBuild | None:
+    """What ``SubFactory.evaluate`` and then ``LayeredStepBuilder`` would do, if it can be lean."""
+    try:
+        sub = declaration.get_factory()
+    except Exception:  # a reference that does not resolve: the full path raises it where it did
+        return None
+    if not getattr(sub, "_asyncfactories_model_factory", False) or sub._meta.abstract:
+        return None
+    if not _keeps_defaults(sub):
+        return None  # defaults() runs per instance, at the point the full path calls it
+    install_auto_declarations(sub)  # before planning: it adds declarations (LayeredStepBuilder does it too)
+    plan = _plan(sub)
+    if plan is None:
+        return None
+    # Without defaults() and Params, layering only adds SKIPs and expands dict keywords: fixed.
+    keywords = layered_params(sub, {**declaration._defaults, **context}, ())
+    return _SubBuild(sub, plan, keywords) if _plain(keywords) else None
 
 
 def _plain(extras: dict[str, Any]) -> bool:
@@ -90,16 +163,27 @@ def fast_generate(factory: Any, strategy: Any, extras: dict[str, Any]) -> Any:
     plan = _plan(factory)
     if plan is None or not _plain(extras):
         return NOT_BUILT
+    if plan.subs:  # without them, recycling has nothing to replace
+        if not all(_keeps_defaults(sub) for sub in plan.subs):
+            return NOT_BUILT
+        extras = recycled_keywords(factory._meta.pre_declarations.declarations, extras)
+    return _build(factory, plan, strategy, extras)
+
+
+def _build(factory: Any, plan: _Plan, strategy: Any, extras: dict[str, Any]) -> Any:
     meta = factory._meta
     step = _Step(_Builder(meta, strategy), meta.next_sequence())
     values: dict[str, Any] = {}
-    for name, declaration, is_declaration in plan:
+    for name, entry, kind in plan.entries:
         if name in extras:
             values[name] = extras[name]
-        elif is_declaration:
-            values[name] = declaration.evaluate_pre(instance=None, step=step, overrides={})
+        elif kind == _EVALUATE:
+            values[name] = entry.evaluate_pre(instance=None, step=step, overrides={})
+        elif kind == _BUILD:
+            keywords = recycled_keywords(entry.factory._meta.pre_declarations.declarations, entry.keywords)
+            values[name] = _build(entry.factory, entry.plan, strategy, keywords)
         else:
-            values[name] = declaration
+            values[name] = entry
     values.update(extras)
     args, kwargs = meta.prepare_arguments(values)
     return meta.instantiate(step=step, args=args, kwargs=kwargs)
