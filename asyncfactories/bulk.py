@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Table, event, func, insert, select
 from sqlalchemy import inspect as sa_inspect
@@ -111,27 +111,43 @@ def _sync_children_keys(instance: Any, mapper: Mapper[Any]) -> None:
                 child.__dict__[child_mapper.get_property_by_column(remote).key] = value
 
 
-def _row(instance: Any, columns: list[tuple[Any, str]]) -> dict[str, Any]:
+class _MappedColumn(NamedTuple):
+    """A column of the table, and what the bulk path needs to know of it for every row."""
+
+    #: The INSERT parameter's name.
+    column_key: str
+    #: The attribute the mapper keeps its value under (``instance.__dict__[key]``).
+    key: str
+    #: Its position in ``RETURNING`` / the ``SELECT`` of the written rows (``table.columns``).
+    position: int
+    #: ``None`` is left out of the INSERT: a key or a default fills it in.
+    none_means_default: bool
+
+
+_ABSENT = object()
+
+
+def _row(instance: Any, columns: list[_MappedColumn]) -> dict[str, Any]:
     """The INSERT parameters: what the ORM would send (None left out where a default applies)."""
     state_dict = instance.__dict__
     row = {}
-    for column, key in columns:
-        if key not in state_dict:
+    for column_key, key, _position, none_means_default in columns:
+        value = state_dict.get(key, _ABSENT)
+        if value is _ABSENT or (value is None and none_means_default):
             continue
-        value = state_dict[key]
-        if value is None and (column.primary_key or column.server_default is not None or column.default is not None):
-            continue
-        row[column.key] = value
+        row[column_key] = value
     return row
 
 
-def _mapped_columns(mapper: Mapper[Any], table: Table) -> list[tuple[Any, str]]:
+def _mapped_columns(mapper: Mapper[Any], table: Table) -> list[_MappedColumn]:
     columns = []
-    for column in table.columns:
+    for position, column in enumerate(table.columns):
         try:
-            columns.append((column, mapper.get_property_by_column(column).key))
+            key = mapper.get_property_by_column(column).key
         except Exception:  # a column the mapper does not map (excluded): the database fills it
             continue
+        defaulted = column.primary_key or column.server_default is not None or column.default is not None
+        columns.append(_MappedColumn(column.key, key, position, defaulted))
     return columns
 
 
@@ -190,12 +206,11 @@ def _insert(session: Session, table: Table, instances: list[Any]) -> list[Any]:
     return written
 
 
-def _load(instance: Any, columns: list[tuple[Any, str]], row: Any) -> None:
+def _load(instance: Any, columns: list[_MappedColumn], row: Any) -> None:
     """Put the written row's values on the instance (committed by make_transient_to_detached)."""
     state_dict = instance.__dict__
-    mapping = row._mapping
-    for column, key in columns:
-        state_dict[key] = mapping[column]
+    for _column_key, key, position, _none_means_default in columns:
+        state_dict[key] = row[position]
 
 
 def _insert_table(session: Session, table: Table, members: list[Any]) -> None:
