@@ -8,6 +8,7 @@ async ``create`` without ``await`` from inside a running build.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 from collections.abc import Awaitable, Callable
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from ._bridge import run_in_session
+from ._gc_pause import garbage_collection_paused
 from .exceptions import ConfigurationError
 from .persistence import current_call, load_unloaded
 from .session import ResolvedSession, find_session_source, open_session
@@ -96,10 +98,12 @@ async def create_async_call(
     """``create`` / ``create_many`` through an ``AsyncSession``."""
     begun = _begin(factory, call, size, session, kwargs, plan, batch=batch, wanted=AsyncSession)
     target, owned = begun.resolved.session, begun.resolved.owned
+    pause = garbage_collection_paused() if batch else contextlib.nullcontext()
     try:
-        instances: list[Any] = await run_in_session(
-            target, factory._persist, begun.count, begun.params, begun.label, plan, owned
-        )
+        with pause:
+            instances: list[Any] = await run_in_session(
+                target, factory._persist, begun.count, begun.params, begun.label, plan, owned
+            )
         if begun.save is not None:
             await begun.save(target, instances if batch else instances[0])
             if owned:
@@ -128,7 +132,8 @@ def create_sync_call(
     begun = _begin(factory, call, size, session, kwargs, plan, batch=batch, wanted=Session, fallback=fallback)
     target, owned = begun.resolved.session, begun.resolved.owned
     try:
-        instances: list[Any] = factory._persist(target, begun.count, begun.params, begun.label, plan, owned)
+        with garbage_collection_paused() if batch else contextlib.nullcontext():
+            instances: list[Any] = factory._persist(target, begun.count, begun.params, begun.label, plan, owned)
         if begun.save is not None:
             begun.save(target, instances if batch else instances[0])
             if owned:
