@@ -139,7 +139,19 @@ def _row(instance: Any, columns: list[_MappedColumn]) -> dict[str, Any]:
     return row
 
 
+#: Worked out once per mapper: its table's columns, as ``_mapped_columns`` gives them.
+_COLUMNS: weakref.WeakKeyDictionary[Mapper[Any], list[_MappedColumn]] = weakref.WeakKeyDictionary()
+
+
 def _mapped_columns(mapper: Mapper[Any], table: Table) -> list[_MappedColumn]:
+    """The columns of ``table`` (the mapper's only one: see ``_mapper_allows_bulk``) it maps."""
+    columns = _COLUMNS.get(mapper)
+    if columns is None:
+        columns = _COLUMNS[mapper] = _work_out_columns(mapper, table)
+    return columns
+
+
+def _work_out_columns(mapper: Mapper[Any], table: Table) -> list[_MappedColumn]:
     columns = []
     for position, column in enumerate(table.columns):
         try:
