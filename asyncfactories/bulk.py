@@ -179,8 +179,14 @@ def _uses_rowids(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
     )
 
 
+#: One ``INSERT … RETURNING`` statement per table, built once (statements are immutable).
+_INSERTS: weakref.WeakKeyDictionary[Table, Any] = weakref.WeakKeyDictionary()
+
+
 def _insert_returning(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[Any]:
-    statement = insert(table).returning(*table.columns, sort_by_parameter_order=True)
+    statement = _INSERTS.get(table)
+    if statement is None:
+        statement = _INSERTS[table] = insert(table).returning(*table.columns, sort_by_parameter_order=True)
     return list(session.execute(statement, rows).all())
 
 
