@@ -97,7 +97,8 @@ async def profile_one(library: str, database: str, case: str, n: int) -> tuple[f
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--library", default="asyncfactories", choices=["asyncfactories", "asyncfactories-unisolated", "orm-async"])
+    libraries = ["asyncfactories", "asyncfactories-unisolated", "orm-async"]
+    parser.add_argument("--library", default="asyncfactories", choices=libraries)
     parser.add_argument("--databases", default="postgres,sqlite")
     parser.add_argument("--cases", default="users,posts,zero")
     parser.add_argument("--size", type=int, default=10_000, help="objects per call (create() calls for 'single')")
