@@ -98,9 +98,8 @@ async def create_async_call(
     """``create`` / ``create_many`` through an ``AsyncSession``."""
     begun = _begin(factory, call, size, session, kwargs, plan, batch=batch, wanted=AsyncSession)
     target, owned = begun.resolved.session, begun.resolved.owned
-    pause = garbage_collection_paused() if batch else contextlib.nullcontext()
     try:
-        with pause:
+        with garbage_collection_paused() if batch else contextlib.nullcontext():
             instances: list[Any] = await run_in_session(
                 target, factory._persist, begun.count, begun.params, begun.label, plan, owned
             )

@@ -207,10 +207,8 @@ def _insert_with_rowids(session: Session, table: Table, rows: list[dict[str, Any
     return list(written)
 
 
-def _insert(session: Session, table: Table, instances: list[Any]) -> list[Any]:
+def _insert(session: Session, table: Table, instances: list[Any], columns: list[_MappedColumn]) -> list[Any]:
     """Insert ``instances`` (one batch per distinct set of given columns); rows in their order."""
-    mapper = sa_inspect(instances[0]).mapper
-    columns = _mapped_columns(mapper, table)
     rows = [_row(instance, columns) for instance in instances]
     by_keys: dict[frozenset[str], list[int]] = {}
     for index, row in enumerate(rows):
@@ -236,7 +234,7 @@ def _insert_table(session: Session, table: Table, members: list[Any]) -> None:
     columns = _mapped_columns(mapper, table)
     for instance in members:
         _sync_parent_keys(instance, mapper)
-    for instance, row in zip(members, _insert(session, table, members), strict=True):
+    for instance, row in zip(members, _insert(session, table, members, columns), strict=True):
         _load(instance, columns, row)
         _sync_children_keys(instance, mapper)
 
