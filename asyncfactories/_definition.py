@@ -122,7 +122,7 @@ class ModelFactoryMeta(_MetaclassBase):
         model_check.check_factory(new_class)
         _apply_randomness_options(new_class)
         _speed_up_fakers(new_class)
-        register_factory(new_class)  # a candidate default factory for its model (SPEC §6.3)
+        register_factory(new_class)  # a candidate default factory for its model (see docs/guides/zero-config.md)
         return new_class
 
 

@@ -40,7 +40,7 @@ class LayeredStepBuilder(_StepBuilderBase):
         if extras.pop(LAYERED_KEY, False):
             pass
         elif _is_model_factory(factory):
-            install_auto_declarations(factory)  # once per class: zero-config values (SPEC §6)
+            install_auto_declarations(factory)  # once per class: zero-config values (see docs/guides/zero-config.md)
             extras = layered_params(factory, extras, states)
         extras = recycled_keywords(factory_meta.pre_declarations.declarations, extras)
         super().__init__(factory_meta, extras, strategy)

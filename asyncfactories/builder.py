@@ -1,4 +1,6 @@
-"""``FactoryBuilder``: an immutable (factory, states, session, relationships) value (SPEC §5.2).
+"""``FactoryBuilder``: an immutable (factory, states, session, relationships) value.
+
+See docs/guides/states.md#keep-a-builder.
 
 ``UserFactory.state("admin")`` and ``UserFactory.using(session)`` return one; every method
 that changes something returns a new builder, so a builder can be kept and reused.

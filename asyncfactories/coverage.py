@@ -1,4 +1,4 @@
-"""``Factory.coverage()`` (SPEC §6.6): a few built instances that, together, show every variation.
+"""``Factory.coverage()`` (see docs/guides/zero-config.md): a few built instances that, together, show every variation.
 
 Every state is used at least once; every ``Enum`` and boolean column takes each of its values;
 every nullable column is None in one instance and set in another (a nullable foreign key

@@ -127,7 +127,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     @classmethod
     def get_sqlalchemy_types(cls) -> dict[Any, Callable[..., Any]]:
-        """Column type -> value generator for zero-config values (polyfactory's hook, SPEC §6.5).
+        """Column type -> value generator for zero-config values (polyfactory's hook; see docs/guides/zero-config.md).
 
         Override to add or replace: ``return {**super().get_sqlalchemy_types(), MyType: fn}``,
         ``fn(spec, random)`` (or zero-argument). ``Meta.type_generators`` wins over it.
@@ -137,7 +137,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     @classmethod
     def coverage(cls, **kwargs: Any) -> list[ModelT]:
         """Built instances that use every state, every Enum / boolean value and both None and
-        a value for every nullable column (SPEC §6.6); ``kwargs`` apply to each one."""
+        a value for every nullable column (see docs/guides/zero-config.md); ``kwargs`` apply to each one."""
         instances: list[ModelT] = build_coverage(cls, kwargs)
         return instances
 
@@ -216,7 +216,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
             )
         keywords = dict(params)
         states = tuple(keywords.pop(STATES_KEY, ()))
-        install_auto_declarations(cls)  # once per class: zero-config values (SPEC §6)
+        install_auto_declarations(cls)  # once per class: zero-config values (see docs/guides/zero-config.md)
         extras = layered_params(cls, keywords, states)
         built = fast_generate(cls, strategy, extras)
         if built is NOT_BUILT:

@@ -1,4 +1,4 @@
-"""The model check (SPEC §2.6): every declaration, trait key and call keyword must name
+"""The model check (docs/guides/defining.md#the-model-check): every declaration, trait key and call keyword must name
 something the model accepts.
 
 Valid names are the model's mapped attributes, its constructor arguments, the factory's

@@ -1,4 +1,4 @@
-"""The pytest plugin (SPEC §8), loaded through the ``pytest11`` entry point ``asyncfactories``.
+"""The pytest plugin (see docs/guides/pytest.md), loaded through the ``pytest11`` entry point ``asyncfactories``.
 
 Configuration, first found wins: ``--af-database-url``, ``ASYNCFACTORIES_DATABASE_URL``, ini
 ``asyncfactories_database_url``, else a temporary SQLite file for the run. Ini

@@ -1,4 +1,7 @@
-"""Relationships chosen at call time (SPEC §5.4): ``recycle``, ``has`` and ``for_``."""
+"""Relationships chosen at call time: ``recycle``, ``has`` and ``for_``.
+
+See docs/guides/states.md#related-objects-at-call-time.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One seed for every source of randomness the library uses (SPEC §7).
+"""One seed for every source of randomness the library uses (see docs/guides/reproducibility.md).
 
 ``seed(n)`` reseeds factory_boy's generator (its fuzzy attributes), Faker's shared generator
 (``Faker(...)`` declarations and ``cls.__faker__``), and ``shared_random`` — the

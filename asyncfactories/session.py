@@ -1,4 +1,4 @@
-"""Which session a persisting call uses (SPEC §4.2), ``bind_session``, and per-session locks.
+"""Which session a persisting call uses (see docs/guides/sessions.md), ``bind_session``, and per-session locks.
 
 Resolution, first match wins: the ``session=`` argument; a builder's ``.using(session)``; the
 innermost ``bind_session`` block (a context variable, so concurrent tasks can bind different

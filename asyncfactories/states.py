@@ -1,4 +1,4 @@
-"""Named states and the precedence merge (SPEC §5.1, §5.3).
+"""Named states and the precedence merge (see docs/guides/states.md).
 
 A state is a ``Trait`` in ``class Params`` or a ``state_<name>()`` classmethod returning an
 override dict. Values for one instance are layered, lowest first:

@@ -1,4 +1,4 @@
-"""Zero-configuration values from the model (SPEC §6).
+"""Zero-configuration values from the model (see docs/guides/zero-config.md).
 
 - ``columns.py``: ``ColumnSpec`` and what SQLAlchemy says about each column, cached per model.
 - ``generators.py`` / ``dialects.py`` / ``text.py``: pure ``fn(spec, random)`` value generators.

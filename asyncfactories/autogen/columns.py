@@ -219,7 +219,8 @@ def _unique_groups(mapper: Mapper[Any]) -> tuple[tuple[str, ...], ...]:
             keys = tuple(_key_of(mapper, column) for column in group if isinstance(column, Column))
             if keys and keys not in groups:
                 groups.append(keys)
-    # table.constraints is a set: sort, so the same model always makes the same choices (SPEC §7).
+    # table.constraints is a set: sort, so the same model always makes the same choices
+    # (see docs/guides/reproducibility.md).
     return tuple(sorted(groups, key=lambda keys: (len(keys), keys)))
 
 

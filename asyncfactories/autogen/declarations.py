@@ -1,4 +1,6 @@
-"""The factory_boy declarations zero-config generation installs (lowest precedence, SPEC §5.3).
+"""The factory_boy declarations zero-config generation installs.
+
+They have the lowest precedence (see docs/guides/states.md#precedence).
 
 They are ordinary declarations in the factory's parsed declarations, so a class declaration,
 ``defaults()``, a state or a keyword for the same name simply replaces them.

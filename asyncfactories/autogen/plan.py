@@ -1,4 +1,4 @@
-"""Which fields a factory fills by itself (SPEC §6.1-§6.3), decided once per factory class.
+"""Which fields a factory fills by itself (see docs/guides/zero-config.md), decided once per factory class.
 
 At a factory's first build, ``install_auto_declarations`` inspects its model (``columns.py``),
 decides from the ``Meta`` options which columns and relationships it must fill, and adds the

@@ -1,4 +1,4 @@
-"""Column type -> value generator, resolved once per factory class and column (SPEC §6.5).
+"""Column type -> value generator, resolved once per factory class and column (see docs/guides/zero-config.md).
 
 A generator is a callable ``fn(spec, random) -> value`` (``spec`` a :class:`ColumnSpec`,
 ``random`` the seeded ``random.Random``). ``fn(spec)`` and zero-argument callables

@@ -1,4 +1,4 @@
-"""Relationships for zero-config factories (SPEC §6.3): which exist, and which factory fills them.
+"""Relationships for zero-config factories (see docs/guides/zero-config.md): which exist, and which factory fills them.
 
 A required many-to-one gets the factory registered as default for its target model — the one
 with ``Meta.default_for_model = True`` (``__set_as_default_factory_for_type__``), else the only
@@ -210,7 +210,7 @@ def automatic_factory(model: type, requester: Any) -> type[ModelFactory[Any]]:
 
 
 def default_factory(model: type, requester: Any) -> type[ModelFactory[Any]]:
-    """The factory that builds a ``model`` parent or child for ``requester`` (SPEC §6.3)."""
+    """The factory that builds a ``model`` parent or child for ``requester`` (see docs/guides/zero-config.md)."""
     return registered_factory(model) or automatic_factory(model, requester)
 
 

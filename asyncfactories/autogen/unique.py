@@ -1,4 +1,4 @@
-"""Values that never repeat in the process (SPEC §6.1), across factories, tasks and threads.
+"""Values that never repeat in the process (see docs/guides/zero-config.md), across factories, tasks and threads.
 
 Each unique column (keyed ``"table.column"``, so every factory and subclass for it shares the
 key) draws numbers 1, 2, 3, … from one process-wide, lock-protected counter, and the built-in

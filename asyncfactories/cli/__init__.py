@@ -1,4 +1,4 @@
-"""The ``asyncfactories`` command line: ``seed``, ``lint`` and ``scaffold`` (SPEC §9).
+"""The ``asyncfactories`` command line: ``seed``, ``lint`` and ``scaffold`` (see docs/guides/cli.md).
 
 Needs the ``cli`` extra (``pip install asyncfactories[cli]``): Click and Rich.
 """

@@ -37,7 +37,7 @@ class UnisolatedUserFactory(UserFactory):
 
 
 class ZeroConfigUserFactory(ModelFactory[User]):
-    """No declarations: every required column must come from the column types (SPEC §6.1)."""
+    """No declarations: every required column must come from the column types (see docs/guides/zero-config.md)."""
 
 
 FACTORIES: dict[str, Any] = {
