@@ -42,6 +42,7 @@ __all__ = [
     "async_url",
     "create_tables",
     "load_metadata",
+    "fixture_context_reaches_test",
     "loop_following",
     "make_async_engine",
     "make_sync_engine",
@@ -272,6 +273,15 @@ def snake_case(name: str) -> str:
 
 # ----------------------------------------------------------------- loop-following fixtures
 
+
+def _default_test_loop_scope(config: pytest.Config) -> str:
+    """pytest-asyncio's ``asyncio_default_test_loop_scope`` ini (0.24 and newer), else "function"."""
+    try:
+        value = config.getini("asyncio_default_test_loop_scope")
+    except ValueError:  # pytest-asyncio before 0.24 does not register this ini key
+        return "function"
+    return str(value or "function")
+
 AsyncFixtureImpl = Callable[..., AbstractAsyncContextManager[Any]]
 
 
@@ -284,7 +294,7 @@ def runner_variant(request: pytest.FixtureRequest) -> str | None:
     marker = request.node.get_closest_marker("asyncio")
     if marker is not None and request.config.pluginmanager.has_plugin("asyncio"):
         scope = marker.kwargs.get("loop_scope") or marker.kwargs.get("scope")
-        return f"asyncio_{scope or request.config.getini('asyncio_default_test_loop_scope') or 'function'}"
+        return f"asyncio_{scope or _default_test_loop_scope(request.config)}"
     if "anyio_backend" in request.fixturenames:
         return "anyio"
     return None
@@ -332,6 +342,62 @@ def loop_following(
     if "asyncio" in runners and asyncio_fixture is not None:
         for scope in LOOP_SCOPES:
             variant = f"{name}__asyncio_{scope}"
-            function = _async_fixture_function(impl, variant)
-            definitions[variant] = asyncio_fixture(function, loop_scope=scope, name=variant)
+            definitions[variant] = _asyncio_variant(asyncio_fixture, impl, variant, scope)
     return definitions
+
+
+def _takes_loop_scope(asyncio_fixture: Callable[..., Any]) -> bool:
+    """Whether this pytest-asyncio's ``fixture`` has ``loop_scope=`` (0.24 and newer)."""
+    try:
+        return "loop_scope" in inspect.signature(asyncio_fixture).parameters
+    except (TypeError, ValueError):  # pragma: no cover - a decorator without a signature
+        return False
+
+
+def _asyncio_variant(asyncio_fixture: Callable[..., Any], impl: AsyncFixtureImpl, variant: str, scope: str) -> Any:
+    """The ``asyncio_<scope>`` variant of a loop-following fixture.
+
+    pytest-asyncio before 0.24 has no ``loop_scope=``: its async fixtures run in the test's
+    ``event_loop``, so the ``function`` variant is a plain ``pytest_asyncio.fixture``, and the
+    other scopes fail with one clear message when a test asks for them (never at plugin load).
+    """
+    if _takes_loop_scope(asyncio_fixture):
+        return asyncio_fixture(_async_fixture_function(impl, variant), loop_scope=scope, name=variant)
+    if scope == "function":
+        return asyncio_fixture(_async_fixture_function(impl, variant), name=variant)
+    return pytest.fixture(_unsupported_loop_scope(variant, scope), name=variant)
+
+
+def _unsupported_loop_scope(variant: str, scope: str) -> Callable[[], None]:
+    public = variant.split("__", 1)[0].lstrip("_")
+
+    def unsupported() -> None:
+        pytest.fail(
+            f"{public} runs in the test's event loop, and this test runs in a {scope}-scoped loop: "
+            f"pytest-asyncio {_asyncio_version()} gives async fixtures only the test's own function "
+            f"loop; use function-scoped loops for tests that use {public}, or upgrade to "
+            f'pytest-asyncio >= 0.24 (pip install "pytest-asyncio>=0.24")',
+            pytrace=False,
+        )
+
+    return unsupported
+
+
+def fixture_context_reaches_test() -> bool:
+    """Whether context variables an async fixture sets reach the test (pytest-asyncio >= 0.24, anyio).
+
+    Before 0.24, pytest-asyncio runs each fixture step in a task of its own, so a binding made
+    there is lost; the plugin binds in the sync wrapper fixture instead, whose context the test's
+    task copies.
+    """
+    asyncio_fixture = _asyncio_fixture_decorator()
+    return asyncio_fixture is None or _takes_loop_scope(asyncio_fixture)
+
+
+def _asyncio_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("pytest-asyncio")
+    except Exception:  # pragma: no cover - metadata missing in an odd install
+        return "(unknown version)"

@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 from ._pytest_support import (
     DEFAULT_SEED,
     create_tables,
+    fixture_context_reaches_test,
     load_metadata,
     loop_following,
     make_async_engine,
@@ -238,8 +239,11 @@ def _variant_for(request: pytest.FixtureRequest, name: str, public: str) -> str:
 
 @asynccontextmanager
 async def _bound_rollback_session(af_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
-    """``af_session`` in the test's event loop."""
+    """``af_session`` in the test's event loop (bound there where the fixture's context reaches the test)."""
     async with rollback_session(af_engine) as session:
+        if not fixture_context_reaches_test():
+            yield session
+            return
         with bind_session(session):
             yield session
 
@@ -248,14 +252,18 @@ globals().update(loop_following("_af_session", _bound_rollback_session))
 
 
 @pytest.fixture
-def af_session(request: pytest.FixtureRequest) -> AsyncSession:
+def af_session(request: pytest.FixtureRequest) -> Iterator[AsyncSession]:
     """An ``AsyncSession`` in a transaction rolled back after the test, even if the code commits.
 
     Every factory is bound to it for the test: ``await UserFactory.create()`` needs no session.
     ``expire_on_commit=False``: attributes stay readable after a commit.
     """
     session: AsyncSession = request.getfixturevalue(_variant_for(request, "_af_session", "af_session"))
-    return session
+    if fixture_context_reaches_test():
+        yield session
+        return
+    with bind_session(session):  # old pytest-asyncio: the test's task copies this context
+        yield session
 
 
 @asynccontextmanager

@@ -5,6 +5,8 @@ The plugin's behaviour inside real pytest runs is in ``test_pytest_plugin.py`` (
 
 from __future__ import annotations
 
+import contextlib
+import typing
 from importlib.metadata import entry_points
 from typing import TypeVar
 
@@ -164,3 +166,28 @@ def test_name_names_the_instance_fixture_or_with_factory_suffix_the_factory_fixt
 def test_register_fixture_after_collection_only_returns_the_factory() -> None:
     assert register_fixture(UserFactory) is UserFactory
     assert register_fixture(name="author")(UserFactory) is UserFactory
+
+
+def test_loop_following_works_with_a_pytest_asyncio_fixture_without_loop_scope() -> None:
+    """pytest-asyncio < 0.24 has no ``loop_scope=``: the plugin must still load (no TypeError)."""
+    from asyncfactories import _pytest_support
+
+    calls: list[dict[str, object]] = []
+
+    def old_fixture(function: object, *, scope: str = "function", name: str | None = None) -> object:
+        calls.append({"scope": scope, "name": name})
+        return function
+
+    @contextlib.asynccontextmanager
+    async def impl() -> typing.AsyncIterator[int]:
+        yield 1
+
+    original = _pytest_support._asyncio_fixture_decorator
+    _pytest_support._asyncio_fixture_decorator = lambda: old_fixture
+    try:
+        definitions = _pytest_support.loop_following("_thing", impl, runners=("asyncio",))
+        assert not _pytest_support.fixture_context_reaches_test()
+    finally:
+        _pytest_support._asyncio_fixture_decorator = original
+    assert calls == [{"scope": "function", "name": "_thing__asyncio_function"}]
+    assert sorted(definitions) == [f"_thing__asyncio_{s}" for s in sorted(_pytest_support.LOOP_SCOPES)]
