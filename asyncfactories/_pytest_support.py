@@ -384,14 +384,16 @@ def _unsupported_loop_scope(variant: str, scope: str) -> Callable[[], None]:
 
 
 def fixture_context_reaches_test() -> bool:
-    """Whether context variables an async fixture sets reach the test (pytest-asyncio >= 0.24, anyio).
+    """Whether context variables an async fixture sets reach the test (pytest-asyncio >= 0.25, anyio).
 
-    Before 0.24, pytest-asyncio runs each fixture step in a task of its own, so a binding made
+    Before 0.25, pytest-asyncio runs each fixture step in a task of its own, so a binding made
     there is lost; the plugin binds in the sync wrapper fixture instead, whose context the test's
     task copies.
     """
-    asyncio_fixture = _asyncio_fixture_decorator()
-    return asyncio_fixture is None or _takes_loop_scope(asyncio_fixture)
+    if _asyncio_fixture_decorator() is None:
+        return True
+    major, minor = (int(part) for part in re.findall(r"\d+", _asyncio_version())[:2] or (0, 0))
+    return (major, minor) >= (0, 25)  # 0.25 carries fixtures' context variables into the test
 
 
 def _asyncio_version() -> str:

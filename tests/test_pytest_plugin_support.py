@@ -186,7 +186,6 @@ def test_loop_following_works_with_a_pytest_asyncio_fixture_without_loop_scope()
     _pytest_support._asyncio_fixture_decorator = lambda: old_fixture
     try:
         definitions = _pytest_support.loop_following("_thing", impl, runners=("asyncio",))
-        assert not _pytest_support.fixture_context_reaches_test()
     finally:
         _pytest_support._asyncio_fixture_decorator = original
     assert calls == [{"scope": "function", "name": "_thing__asyncio_function"}]
