@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import get_history
 
 from asyncfactories import ModelFactory, Sequence, SubFactory
 
@@ -146,3 +147,9 @@ async def test_set_relationships_and_has_fill_write_only_and_dynamic_collections
                 for feed in feeds}  # fmt: skip
     assert list(per_feed.values()) == [(2, 2), (2, 2), (3, 1), (3, 1)]
     assert await _count(fresh_session, AgPin) == 0 and await _count(fresh_session, AgTag) == 0
+
+
+def test_build_stubbed_links_the_children_of_write_only_and_dynamic_collections() -> None:
+    feed = ModelFactory.create_factory(AgFeed, __set_relationships__=True).build_stubbed()
+    children = [*get_history(feed, "entries").added, *get_history(feed, "events").added]
+    assert len(children) == 2 and all(child.feed_id == feed.id for child in children)
