@@ -36,6 +36,9 @@ class ModelInfo:
     accepts_any_keyword: bool
     #: ``(relationship key, keys of its local foreign-key columns)`` for each many-to-one.
     parents: tuple[tuple[str, frozenset[str]], ...] = ()
+    #: Mapped attributes the model's own ``__init__`` requires (no default), in parameter order:
+    #: a ``MappedAsDataclass`` field without a default, or a custom constructor's parameter.
+    required_arguments: tuple[str, ...] = ()
 
 
 def _original_init(mapper: Mapper[Any]) -> Callable[..., None] | None:
@@ -61,6 +64,19 @@ def _constructor_arguments(mapper: Mapper[Any]) -> tuple[set[str], bool]:
     names = {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
     takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters)
     return names - {"self"}, takes_any
+
+
+def _required_arguments(mapper: Mapper[Any]) -> tuple[str, ...]:
+    """The mapped attributes the model's own ``__init__`` cannot do without, in order."""
+    init = _original_init(mapper)
+    if init is None or init is mapper.registry.constructor:
+        return ()
+    try:
+        parameters = list(inspect.signature(init).parameters.values())[1:]  # without self
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return ()
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return tuple(p.name for p in parameters if p.kind in kinds and p.default is p.empty and p.name in mapper.attrs)
 
 
 @dataclass(frozen=True)
@@ -135,4 +151,5 @@ def _inspect_model(model: type) -> ModelInfo:
         column_keys=frozenset(mapper.column_attrs.keys()),
         collections=collections,
         accepts_any_keyword=takes_any,
+        required_arguments=_required_arguments(mapper),
     )

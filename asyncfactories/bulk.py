@@ -22,6 +22,8 @@ from sqlalchemy import Integer, Table, event, func, insert, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper, RelationshipDirection, Session, SessionTransaction, make_transient_to_detached
 
+from ._collections import members
+
 __all__ = ["write_in_bulk"]
 
 
@@ -101,10 +103,7 @@ def _sync_children_keys(instance: Any, mapper: Mapper[Any]) -> None:
     for rel in mapper.relationships:
         if rel.direction is not RelationshipDirection.ONETOMANY:
             continue
-        children = instance.__dict__.get(rel.key)
-        if not children:
-            continue
-        for child in children if rel.uselist else [children]:
+        for child in members(instance, rel):
             child_mapper = sa_inspect(child).mapper
             for local, remote in rel.local_remote_pairs:
                 value = instance.__dict__.get(mapper.get_property_by_column(local).key)

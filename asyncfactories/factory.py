@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from . import model_check
 from ._calls import create_async_call, create_sync_call, synchronous_inside_builds
+from ._constructor import construct
 from ._definition import ModelFactoryMeta
 from ._fastbuild import NOT_BUILT, fast_generate
 from ._mapping import model_info
@@ -230,7 +231,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     @classmethod
     def _instantiate(cls, model_class: type[Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        instance = model_class(*args, **kwargs)
+        instance = construct(model_class, args, kwargs)  # required __init__ arguments supplied
         initialise_collections(instance)
         return instance
 

@@ -15,6 +15,7 @@ from typing import Any
 from factory.declarations import SubFactory
 from sqlalchemy.orm import RelationshipDirection, RelationshipProperty
 
+from ._collections import add_member, as_collection
 from ._mapping import model_info
 from .exceptions import ConfigurationError
 
@@ -98,7 +99,7 @@ def _relationship_to(owner: type, target: type, name: str | None, call: str) -> 
 def link_keywords(model: type, parent: Any, relationship: str | None, factory_name: str) -> dict[str, Any]:
     """``for_(parent)``: the keyword that links a new ``model`` instance to ``parent``."""
     rel = _relationship_to(model, type(parent), relationship, f"{factory_name}.for_()")
-    return {rel.key: [parent] if rel.uselist else parent}
+    return {rel.key: as_collection(rel, [parent]) if rel.uselist else parent}
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,4 @@ def attach_children(parent: Any, specs: tuple[ChildSpec, ...], strategy: Any, st
 
 
 def _add_child(parent: Any, key: str, child: Any) -> None:
-    if model_info(type(parent)).mapper.relationships[key].uselist:
-        getattr(parent, key).append(child)
-    else:
-        setattr(parent, key, child)
+    add_member(parent, model_info(type(parent)).mapper.relationships[key], child)

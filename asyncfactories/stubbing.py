@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Mapper, RelationshipDirection
 
+from ._collections import members
 from ._mapping import model_info
 
 __all__ = ["assign_fake_keys", "collecting_builds", "record_built"]
@@ -85,8 +86,7 @@ def _link_foreign_keys(instance: Any, mapper: Mapper[Any]) -> None:
             pairs = [(remote, local) for local, remote in rel.local_remote_pairs]
             _copy_keys(related, rel.mapper, instance, mapper, pairs)
         elif rel.direction is RelationshipDirection.ONETOMANY:
-            children = related if rel.uselist else [related]
-            for child in children:
+            for child in members(instance, rel):
                 _copy_keys(instance, mapper, child, rel.mapper, rel.local_remote_pairs)
 
 

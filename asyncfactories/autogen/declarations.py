@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from factory.declarations import SKIP, PostGenerationDeclaration, SubFactory
 
+from .._collections import add_member, as_collection
+from .._mapping import model_info
 from .relationships import (
     CollectionLink,
     ParentLink,
@@ -137,13 +139,9 @@ class AutoCollection(_PostBase):
             return
         factory = default_factory(link.target, self.owner)
         children = [step.recurse(factory, self._link_keywords(instance)) for _ in range(count)]
-        if not link.uselist:
-            setattr(instance, link.key, children[0])
-            return
-        collection = getattr(instance, link.key)
+        rel = model_info(type(instance)).mapper.relationships[link.key]
         for child in children:
-            if child not in collection:
-                collection.append(child)
+            add_member(instance, rel, child)  # a list, set, keyed dict or one-to-one alike
 
     def _count(self, step: Any) -> int:
         meta = self.owner._meta
@@ -154,7 +152,10 @@ class AutoCollection(_PostBase):
 
     def _link_keywords(self, instance: Any) -> dict[str, Any]:
         if self.link.reverse is not None:
-            return {self.link.reverse: [instance] if self.link.many_to_many else instance}
+            if not self.link.many_to_many:
+                return {self.link.reverse: instance}
+            reverse = model_info(self.link.target).mapper.relationships[self.link.reverse]
+            return {self.link.reverse: as_collection(reverse, [instance])}
         # No back-reference: leave the child's foreign key (and its parent) unset; appending it
         # to the collection sets the key when flushed.
         return {key: SKIP for key in self.link.child_keys if not key.startswith("?")}

@@ -1,6 +1,7 @@
 """Generators for PostgreSQL and MySQL/MariaDB types (registered when the dialect imports).
 
-PostgreSQL: ``ARRAY`` (items from the item type's generator), ``INET``, ``CIDR``, ``MACADDR``,
+PostgreSQL: ``ARRAY`` (items from the item type's generator; the generic ``sqlalchemy.ARRAY``
+too, which only PostgreSQL renders), ``INET``, ``CIDR``, ``MACADDR``,
 ``MACADDR8``, ``INTERVAL``, ``HSTORE``, ``JSONB`` (through ``JSON``) and the range types.
 MySQL: ``YEAR``, ``SET``, ``BIT``; ``TINYINT`` / ``MEDIUMINT`` and ``UNSIGNED`` are handled by
 the integer generator.
@@ -13,6 +14,8 @@ import ipaddress
 from collections.abc import Callable
 from random import Random
 from typing import Any, cast
+
+from sqlalchemy import ARRAY
 
 from .columns import ColumnSpec
 from .text import words
@@ -123,7 +126,7 @@ def _bit(spec: ColumnSpec, random: Random) -> int:
 
 def dialect_generators() -> dict[type, Generator]:
     """Generators for the dialect types that import (SQLAlchemy ships them all)."""
-    found: dict[type, Generator] = {}
+    found: dict[type, Generator] = {ARRAY: _array}
     try:
         from sqlalchemy.dialects import postgresql as pg
     except ImportError:  # pragma: no cover - part of SQLAlchemy
@@ -143,7 +146,7 @@ def dialect_generators() -> dict[type, Generator]:
 
 
 def dialect_unique_generators() -> dict[type, UniqueGenerator]:
-    found: dict[type, UniqueGenerator] = {}
+    found: dict[type, UniqueGenerator] = {ARRAY: _unique_array}
     try:
         from sqlalchemy.dialects import mysql
         from sqlalchemy.dialects import postgresql as pg

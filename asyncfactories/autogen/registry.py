@@ -9,13 +9,18 @@ Lookup walks the column type's class hierarchy, most specific class first; at ea
 ``Meta.type_generators`` wins over the factory's ``get_sqlalchemy_types()``, which wins over
 the built-in table. So ``{String: fn}`` also serves ``Text`` and ``VARCHAR``, while ``Enum`` —
 itself a ``String`` — keeps its own built-in generator unless ``Enum`` is named. A
-``TypeDecorator`` that matches nothing is generated as its ``impl``.
+``TypeDecorator`` that matches nothing is generated as its ``python_type`` when that differs
+from its ``impl``'s (a UUID stored as ``CHAR(32)`` gets UUIDs), otherwise as its ``impl``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import inspect
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from random import Random
 from typing import Any
 
@@ -113,9 +118,42 @@ def adapt(fn: Callable[..., Any]) -> Generator:
     return lambda spec, random: fn()
 
 
+#: The generic type standing for a decorator's ``python_type`` (looked up along its MRO).
+_PYTHON_TYPES: dict[type, Callable[[], TypeEngine[Any]]] = {
+    uuid.UUID: Uuid, bool: Boolean, int: Integer, float: Float, Decimal: Numeric, str: String,
+    dt.datetime: DateTime, dt.date: Date, dt.time: Time, dt.timedelta: Interval, bytes: LargeBinary,
+    dict: JSON, list: JSON,
+}  # fmt: skip
+
+
+def _python_type(type_: TypeEngine[Any]) -> type | None:
+    try:
+        found = type_.python_type
+    except NotImplementedError:  # SQLAlchemy 2.0's default; 2.1 returns object
+        return None
+    return found if isinstance(found, type) and found is not object else None
+
+
+def _as_python_type(decorator: TypeDecorator[Any]) -> TypeEngine[Any] | None:
+    """The generic type of the decorator's ``python_type``, if it differs from its impl's."""
+    python_type = _python_type(decorator)
+    if python_type is None or python_type is _python_type(decorator.impl_instance):
+        return None
+    if issubclass(python_type, enum.Enum):
+        return Enum(python_type)
+    for klass in python_type.__mro__:
+        make = _PYTHON_TYPES.get(klass)
+        if make is not None:
+            return make()
+    return None
+
+
 def _types(type_: TypeEngine[Any]) -> Iterator[TypeEngine[Any]]:
     yield type_
     if isinstance(type_, TypeDecorator):
+        as_python = _as_python_type(type_)
+        if as_python is not None:
+            yield as_python
         yield from _types(type_.impl_instance)
 
 

@@ -106,7 +106,7 @@ def inspect_relationships(mapper: Mapper[Any]) -> RelationshipFacts:
         target = rel.mapper.class_
         if rel.direction is RelationshipDirection.MANYTOONE:
             parents.append(ParentLink(rel.key, target, _keys(mapper, rel.local_columns)))
-        elif rel.lazy not in ("dynamic", "write_only"):
+        else:  # lists, sets, keyed dicts, write-only and dynamic collections alike
             many = rel.direction is RelationshipDirection.MANYTOMANY
             collections.append(
                 CollectionLink(

@@ -26,12 +26,13 @@ from asyncfactories.autogen import relationships
 from ..conftest import async_url_for
 from . import profiles  # noqa: F401  # registers --hypothesis-profile=long
 from .models import MYSQL_METADATA, PG_METADATA, AgBase, AgDataBase
+from .shape_models import SHAPE_PG_METADATA, ShapeBase, ShapeDataBase
 
 
 def metadatas(backend: str) -> list[MetaData]:
     """Every ``ag_`` metadata created on ``backend``."""
-    extra = {"postgres": [PG_METADATA], "mysql": [MYSQL_METADATA]}.get(backend, [])
-    return [AgBase.metadata, AgDataBase.metadata, *extra]
+    extra = {"postgres": [PG_METADATA, SHAPE_PG_METADATA], "mysql": [MYSQL_METADATA]}.get(backend, [])
+    return [AgBase.metadata, AgDataBase.metadata, ShapeBase.metadata, ShapeDataBase.metadata, *extra]
 
 
 def aiomysql_cannot_send_bytes(url: URL) -> bool:
