@@ -24,6 +24,7 @@ from . import model_check
 from ._calls import create_async_call, create_sync_call, synchronous_inside_builds
 from ._definition import ModelFactoryMeta
 from ._fastbuild import NOT_BUILT, fast_generate
+from ._get_or_create import get_or_create
 from ._mapping import model_info
 from ._steps import LAYERED_KEY, LayeredStepBuilder
 from .autogen.plan import install_auto_declarations
@@ -34,7 +35,7 @@ from .declarations import resolve_post_generated
 from .eager import reads_generated_values
 from .exceptions import ConfigurationError, SessionNotBoundError
 from .options import ModelFactoryOptions
-from .persistence import current_call, get_or_create, initialise_collections, persist_call
+from .persistence import current_call, initialise_collections, persist_call
 from .relations import attach_children, recycling
 from .seeding import shared_faker, shared_random
 from .states import STATES_KEY, layered_params, state_names
@@ -218,9 +219,9 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         states = tuple(keywords.pop(STATES_KEY, ()))
         install_auto_declarations(cls)  # once per class: zero-config values (see docs/guides/zero-config.md)
         extras = layered_params(cls, keywords, states)
-        built = fast_generate(cls, strategy, extras)
+        built = fast_generate(cls, strategy, extras, tuple(keywords))
         if built is NOT_BUILT:
-            built = LayeredStepBuilder(cls._meta, {**extras, LAYERED_KEY: True}, strategy).build()
+            built = LayeredStepBuilder(cls._meta, {**extras, LAYERED_KEY: tuple(keywords)}, strategy).build()
         return built
 
     @classmethod
