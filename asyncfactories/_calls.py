@@ -40,14 +40,21 @@ class _Begun(Generic[SessionT]):
     params: dict[str, Any]
     label: str
     save: Any
-    resolved: ResolvedSession[SessionT]
+    #: None only for a handler that owns its session (``save(data)``) when no session is found.
+    resolved: ResolvedSession[SessionT] | None
 
 
-def _handler_save(factory: Any, call: str, twin: str, batch: bool, asynchronous: bool) -> Any:
-    """The handler method this call will use (or None), checked before anything is built."""
+def _owns_its_session(method: Any) -> bool:
+    """polyfactory's handlers take only the data, ``save(instance)``: they bring their own session."""
+    return len(inspect.signature(method).parameters) == 1
+
+
+def _handler_save(factory: Any, call: str, twin: str, batch: bool, asynchronous: bool) -> tuple[Any, bool]:
+    """The handler method this call will use (or None), checked before anything is built, and
+    whether the handler owns its session."""
     handler = factory._meta.persistence_handler
     if handler is None:
-        return None
+        return None, False
     method = handler.save_many if batch else handler.save
     if inspect.iscoroutinefunction(method) != asynchronous:
         actual, needed = ("a plain def", "async def") if asynchronous else ("async def", "a plain def")
@@ -56,10 +63,9 @@ def _handler_save(factory: Any, call: str, twin: str, batch: bool, asynchronous:
             f"but {call}() needs {needed} {method.__name__}(session, ...); call "
             f"{factory.__name__}.{twin}() instead, or make the handler's {method.__name__} {needed}"
         )
-    if len(inspect.signature(method).parameters) == 1:
-        # polyfactory's handlers take only the data: save(instance) / save_many(instances).
-        return lambda _session, data: method(data)
-    return method
+    if _owns_its_session(method):
+        return (lambda _session, data: method(data)), True
+    return method, False
 
 
 def _begin(
@@ -78,9 +84,10 @@ def _begin(
     count = factory._check_size(call, size) if batch else 1
     params = factory._prepare(kwargs, plan)
     twin = ("create_batch_sync" if batch else "create_sync") if asynchronous else ("create_many" if batch else "create")
-    save = _handler_save(factory, call, twin, batch, asynchronous)
+    save, owns_session = _handler_save(factory, call, twin, batch, asynchronous)
     source = find_session_source(factory, session, plan.session or fallback)
-    resolved = open_session(factory.__name__, call, source, wanted, twin)
+    # A handler that owns its session needs none of ours; else a missing session raises here.
+    resolved = None if source is None and owns_session else open_session(factory.__name__, call, source, wanted, twin)
     label = factory._label(call, count if batch else None, kwargs, plan)
     return _Begun(count, params, label, save, resolved)
 
@@ -97,6 +104,10 @@ async def create_async_call(
 ) -> list[Any]:
     """``create`` / ``create_many`` through an ``AsyncSession``."""
     begun = _begin(factory, call, size, session, kwargs, plan, batch=batch, wanted=AsyncSession)
+    if begun.resolved is None:
+        built = _build_for_handler(factory, begun, plan)
+        await begun.save(None, built if batch else built[0])
+        return built
     target, owned = begun.resolved.session, begun.resolved.owned
     try:
         with garbage_collection_paused() if batch else contextlib.nullcontext():
@@ -129,6 +140,10 @@ def create_sync_call(
     outer = current_call()
     fallback = outer.session if outer else None
     begun = _begin(factory, call, size, session, kwargs, plan, batch=batch, wanted=Session, fallback=fallback)
+    if begun.resolved is None:
+        built = _build_for_handler(factory, begun, plan)
+        begun.save(None, built if batch else built[0])
+        return built
     target, owned = begun.resolved.session, begun.resolved.owned
     try:
         with garbage_collection_paused() if batch else contextlib.nullcontext():
@@ -141,6 +156,13 @@ def create_sync_call(
     finally:
         if owned:
             target.close()
+    return instances
+
+
+def _build_for_handler(factory: Any, begun: _Begun[Any], plan: CallPlan) -> list[Any]:
+    """Build the instances for a handler that owns its session: no session is opened or used."""
+    with garbage_collection_paused() if begun.count > 1 else contextlib.nullcontext():
+        instances: list[Any] = factory._persist(None, begun.count, begun.params, begun.label, plan, False)
     return instances
 
 

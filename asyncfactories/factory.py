@@ -246,17 +246,18 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         call = current_call()
         if call is None:
             raise SessionNotBoundError(cls.__name__, "create")
-        if cls._meta.sqlalchemy_get_or_create and call.add_to_session:
-            instance, created = get_or_create(call.session, cls, model_class, args, kwargs)
+        session = call.session if call.add_to_session else None
+        if cls._meta.sqlalchemy_get_or_create and session is not None:
+            instance, created = get_or_create(session, cls, model_class, args, kwargs)
             if created:
                 call.created.append(instance)
             return instance
         instance = cls._instantiate(model_class, args, kwargs)
         call.created.append(instance)
-        if call.add_to_session and not call.deferred:
-            call.session.add(instance)
+        if session is not None and not call.deferred:
+            session.add(instance)
             if call.flush_each:
-                call.session.flush()
+                session.flush()
         return instance
 
     @classmethod
@@ -462,7 +463,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     @classmethod
     def _persist(
-        cls, session: Session, count: int, params: dict[str, Any], label: str, plan: CallPlan, owned: bool
+        cls, session: Session | None, count: int, params: dict[str, Any], label: str, plan: CallPlan, owned: bool
     ) -> list[ModelT]:
         """Build and write ``count`` instances; a session the library opened itself is committed."""
 

@@ -70,9 +70,13 @@ class SyncPersistenceHandler(Protocol):
 
 @dataclass
 class CreateCall:
-    """What the outermost persisting call decided, read by every nested ``_create``."""
+    """What the outermost persisting call decided, read by every nested ``_create``.
 
-    session: Session
+    ``session`` is None only for a handler that owns its session, called with none resolved;
+    ``add_to_session`` is then False.
+    """
+
+    session: Session | None
     add_to_session: bool
     flush_each: bool
     #: Instances are kept out of the session until ``write_in_bulk`` inserts them.
@@ -256,7 +260,7 @@ def add_note(exc: BaseException, note: str) -> None:
 
 
 def persist_call(
-    session: Session,
+    session: Session | None,
     factory: Any,
     build: Any,
     label: str,
@@ -282,7 +286,7 @@ def persist_call(
         deferred=mode is not None and handler is None and not flush_each and _bulk_possible(factory),
     )
     with running(call):
-        if handler is not None or mode is None:
+        if handler is not None or mode is None or session is None:
             result: list[Any] = build()
             return result
         try:
