@@ -16,18 +16,24 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from ._bridge import run_in_session
 from ._gc_pause import garbage_collection_paused
-from .exceptions import ConfigurationError
+from .exceptions import ConfigurationError, SessionTypeError
 from .persistence import current_call, load_unloaded
 from .session import ResolvedSession, find_session_source, open_session
 
 if TYPE_CHECKING:
     from .builder import CallPlan
 
-__all__ = ["create_async_call", "create_sync_call", "synchronous_inside_builds"]
+__all__ = [
+    "checked_at_call",
+    "create_async_call",
+    "create_sync_call",
+    "refuse_sync_session_now",
+    "synchronous_inside_builds",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -40,14 +46,21 @@ class _Begun(Generic[SessionT]):
     params: dict[str, Any]
     label: str
     save: Any
-    resolved: ResolvedSession[SessionT]
+    #: None only for a handler that owns its session (``save(data)``) when no session is found.
+    resolved: ResolvedSession[SessionT] | None
 
 
-def _handler_save(factory: Any, call: str, twin: str, batch: bool, asynchronous: bool) -> Any:
-    """The handler method this call will use (or None), checked before anything is built."""
+def _owns_its_session(method: Any) -> bool:
+    """polyfactory's handlers take only the data, ``save(instance)``: they bring their own session."""
+    return len(inspect.signature(method).parameters) == 1
+
+
+def _handler_save(factory: Any, call: str, twin: str, batch: bool, asynchronous: bool) -> tuple[Any, bool]:
+    """The handler method this call will use (or None), checked before anything is built, and
+    whether the handler owns its session."""
     handler = factory._meta.persistence_handler
     if handler is None:
-        return None
+        return None, False
     method = handler.save_many if batch else handler.save
     if inspect.iscoroutinefunction(method) != asynchronous:
         actual, needed = ("a plain def", "async def") if asynchronous else ("async def", "a plain def")
@@ -56,10 +69,9 @@ def _handler_save(factory: Any, call: str, twin: str, batch: bool, asynchronous:
             f"but {call}() needs {needed} {method.__name__}(session, ...); call "
             f"{factory.__name__}.{twin}() instead, or make the handler's {method.__name__} {needed}"
         )
-    if len(inspect.signature(method).parameters) == 1:
-        # polyfactory's handlers take only the data: save(instance) / save_many(instances).
-        return lambda _session, data: method(data)
-    return method
+    if _owns_its_session(method):
+        return (lambda _session, data: method(data)), True
+    return method, False
 
 
 def _begin(
@@ -77,10 +89,11 @@ def _begin(
     asynchronous = wanted is AsyncSession
     count = factory._check_size(call, size) if batch else 1
     params = factory._prepare(kwargs, plan)
-    twin = ("create_batch_sync" if batch else "create_sync") if asynchronous else ("create_many" if batch else "create")
-    save = _handler_save(factory, call, twin, batch, asynchronous)
+    twin = _twin(asynchronous, batch)
+    save, owns_session = _handler_save(factory, call, twin, batch, asynchronous)
     source = find_session_source(factory, session, plan.session or fallback)
-    resolved = open_session(factory.__name__, call, source, wanted, twin)
+    # A handler that owns its session needs none of ours; else a missing session raises here.
+    resolved = None if source is None and owns_session else open_session(factory.__name__, call, source, wanted, twin)
     label = factory._label(call, count if batch else None, kwargs, plan)
     return _Begun(count, params, label, save, resolved)
 
@@ -97,6 +110,10 @@ async def create_async_call(
 ) -> list[Any]:
     """``create`` / ``create_many`` through an ``AsyncSession``."""
     begun = _begin(factory, call, size, session, kwargs, plan, batch=batch, wanted=AsyncSession)
+    if begun.resolved is None:
+        built = _build_for_handler(factory, begun, plan)
+        await begun.save(None, built if batch else built[0])
+        return built
     target, owned = begun.resolved.session, begun.resolved.owned
     try:
         with garbage_collection_paused() if batch else contextlib.nullcontext():
@@ -129,6 +146,10 @@ def create_sync_call(
     outer = current_call()
     fallback = outer.session if outer else None
     begun = _begin(factory, call, size, session, kwargs, plan, batch=batch, wanted=Session, fallback=fallback)
+    if begun.resolved is None:
+        built = _build_for_handler(factory, begun, plan)
+        begun.save(None, built if batch else built[0])
+        return built
     target, owned = begun.resolved.session, begun.resolved.owned
     try:
         with garbage_collection_paused() if batch else contextlib.nullcontext():
@@ -144,6 +165,43 @@ def create_sync_call(
     return instances
 
 
+def _build_for_handler(factory: Any, begun: _Begun[Any], plan: CallPlan) -> list[Any]:
+    """Build the instances for a handler that owns its session: no session is opened or used."""
+    with garbage_collection_paused() if begun.count > 1 else contextlib.nullcontext():
+        instances: list[Any] = factory._persist(None, begun.count, begun.params, begun.label, plan, False)
+    return instances
+
+
+def _twin(call_is_async: bool, batch: bool) -> str:
+    """The call to use with the other kind of session."""
+    if call_is_async:
+        return "create_batch_sync" if batch else "create_sync"
+    return "create_many" if batch else "create"
+
+
+def _session_argument(rest: tuple[Any, ...] | list[Any], kwargs: dict[str, Any], batch: bool) -> Any:
+    """The ``session`` given to a create method, by keyword or position (after the count of a batch)."""
+    position = 1 if batch else 0
+    return kwargs.get("session", rest[position] if len(rest) > position else None)
+
+
+def refuse_sync_session_now(
+    factory: Any, call: str, session: object | None, plan: CallPlan | None, batch: bool
+) -> None:
+    """Raise ``SessionTypeError`` when the async ``call`` is made, not when it is awaited, if the
+    session it resolves is synchronous: a forgotten ``await`` then fails loudly.
+
+    Known at the call: a ``Session``, a ``scoped_session`` or a ``sessionmaker`` of sessions. What
+    any other callable returns is known only once called, when the call is awaited.
+    """
+    source = find_session_source(factory, session, plan.session if plan else None)
+    synchronous = isinstance(source, (Session, scoped_session)) or (
+        isinstance(source, sessionmaker) and issubclass(source.class_, Session)
+    )
+    if synchronous:
+        raise SessionTypeError(factory.__name__, call, source, _twin(True, batch))
+
+
 def synchronous_inside_builds(*, batch: bool) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
     """Let factory_boy code call ``OtherFactory.create()`` from a hook, without ``await``.
 
@@ -157,8 +215,9 @@ def synchronous_inside_builds(*, batch: bool) -> Callable[[Callable[P, Awaitable
         @functools.wraps(method)
         def dispatch(*args: P.args, **kwargs: P.kwargs) -> Any:
             factory, *rest = args
-            session = kwargs.get("session", rest[1 if batch else 0] if len(rest) > (1 if batch else 0) else None)
+            session = _session_argument(rest, kwargs, batch)
             if current_call() is None or session is not None:
+                refuse_sync_session_now(factory, method.__name__, session, None, batch)
                 return method(*args, **kwargs)
             keywords = {key: value for key, value in kwargs.items() if key not in ("session", "size")}
             size = kwargs.get("size", rest[0] if rest else None)
@@ -168,5 +227,23 @@ def synchronous_inside_builds(*, batch: bool) -> Callable[[Callable[P, Awaitable
         if hasattr(inspect, "markcoroutinefunction"):  # Python 3.12+: still reads as an async def
             inspect.markcoroutinefunction(dispatch)
         return dispatch
+
+    return decorate
+
+
+def checked_at_call(*, batch: bool) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """For ``FactoryBuilder``'s async methods: a synchronous session raises at the call."""
+
+    def decorate(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @functools.wraps(method)
+        def check_then_call(*args: P.args, **kwargs: P.kwargs) -> Awaitable[R]:
+            builder: Any = args[0]
+            session = _session_argument(args[1:], kwargs, batch)
+            refuse_sync_session_now(builder.factory, method.__name__, session, builder.plan, batch)
+            return method(*args, **kwargs)
+
+        if hasattr(inspect, "markcoroutinefunction"):  # Python 3.12+: still reads as an async def
+            inspect.markcoroutinefunction(check_then_call)
+        return check_then_call
 
     return decorate

@@ -53,6 +53,8 @@ _VALUE, _EVALUATE, _BUILD = 0, 1, 2
 class _Builder:
     factory_meta: Any
     strategy: Any
+    #: As ``LayeredStepBuilder.passed_keywords``: the names given from outside the declarations.
+    passed_keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,10 +157,11 @@ def _plain(extras: dict[str, Any]) -> bool:
     return all(enums.get_builder_phase(value) is None and "__" not in key for key, value in extras.items())
 
 
-def fast_generate(factory: Any, strategy: Any, extras: dict[str, Any]) -> Any:
+def fast_generate(factory: Any, strategy: Any, extras: dict[str, Any], passed: tuple[str, ...] = ()) -> Any:
     """Build (or create) one instance without the resolver, or return ``NOT_BUILT``.
 
-    ``extras`` are the call's values already layered (``defaults()``, states, keywords).
+    ``extras`` are the call's values already layered (``defaults()``, states, keywords);
+    ``passed`` names the call's own keywords.
     """
     plan = _plan(factory)
     if plan is None or not _plain(extras):
@@ -167,12 +170,12 @@ def fast_generate(factory: Any, strategy: Any, extras: dict[str, Any]) -> Any:
         if not all(_keeps_defaults(sub) for sub in plan.subs):
             return NOT_BUILT
         extras = recycled_keywords(factory._meta.pre_declarations.declarations, extras)
-    return _build(factory, plan, strategy, extras)
+    return _build(factory, plan, strategy, extras, passed)
 
 
-def _build(factory: Any, plan: _Plan, strategy: Any, extras: dict[str, Any]) -> Any:
+def _build(factory: Any, plan: _Plan, strategy: Any, extras: dict[str, Any], passed: tuple[str, ...]) -> Any:
     meta = factory._meta
-    step = _Step(_Builder(meta, strategy), meta.next_sequence())
+    step = _Step(_Builder(meta, strategy, passed), meta.next_sequence())
     values: dict[str, Any] = {}
     for name, entry, kind in plan.entries:
         if name in extras:
@@ -181,7 +184,7 @@ def _build(factory: Any, plan: _Plan, strategy: Any, extras: dict[str, Any]) -> 
             values[name] = entry.evaluate_pre(instance=None, step=step, overrides={})
         elif kind == _BUILD:
             keywords = recycled_keywords(entry.factory._meta.pre_declarations.declarations, entry.keywords)
-            values[name] = _build(entry.factory, entry.plan, strategy, keywords)
+            values[name] = _build(entry.factory, entry.plan, strategy, keywords, tuple(entry.keywords))
         else:
             values[name] = entry
     values.update(extras)

@@ -17,7 +17,8 @@ from .states import STATES_KEY, layered_params
 
 __all__ = ["LAYERED_KEY", "LayeredStepBuilder"]
 
-#: Marks extras whose ``defaults()`` and states were applied already (``ModelFactory._generate``).
+#: Marks extras whose ``defaults()`` and states were applied already (``ModelFactory._generate``);
+#: its value names the keywords the call passed (see ``passed_keywords``).
 LAYERED_KEY = "_asyncfactories_layered"
 
 if TYPE_CHECKING:
@@ -32,12 +33,18 @@ def _is_model_factory(factory: Any) -> bool:
 
 class LayeredStepBuilder(_StepBuilderBase):
     """A ``StepBuilder`` that merges ``defaults()`` and states under the given keywords, and
-    hands recycled instances to the SubFactories of their model."""
+    hands recycled instances to the SubFactories of their model.
+
+    ``passed_keywords`` are the names given from outside the factory's declarations: the
+    call's keywords at the top, a ``SubFactory``'s keywords below (read by get-or-create).
+    """
 
     def __init__(self, factory_meta: Any, extras: dict[str, Any], strategy: Any) -> None:
         states: tuple[str, ...] = tuple(extras.pop(STATES_KEY, ()))
         factory = factory_meta.factory
-        if extras.pop(LAYERED_KEY, False):
+        layered: tuple[str, ...] | None = extras.pop(LAYERED_KEY, None)
+        self.passed_keywords: tuple[str, ...] = tuple(extras) if layered is None else layered
+        if layered is not None:
             pass
         elif _is_model_factory(factory):
             install_auto_declarations(factory)  # once per class: zero-config values (see docs/guides/zero-config.md)

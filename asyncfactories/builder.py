@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from ._calls import checked_at_call
 from .relations import ChildSpec, child_spec, link_keywords
 from .states import require_state
 
@@ -126,6 +127,7 @@ class FactoryBuilder(Generic[ModelT]):
 
     # ------------------------------------------------------------------ persisting
 
+    @checked_at_call(batch=False)
     async def create(self, session: AsyncSession | None = None, **kwargs: Any) -> ModelT:
         """Create one instance through an ``AsyncSession`` (see `ModelFactory.create`).
 
@@ -134,6 +136,7 @@ class FactoryBuilder(Generic[ModelT]):
         """
         return (await self.factory._create_async("create", None, session, kwargs, self.plan, batch=False))[0]
 
+    @checked_at_call(batch=True)
     async def create_many(self, size: int, session: AsyncSession | None = None, **kwargs: Any) -> list[ModelT]:
         """Create ``size`` instances with one flush (see `ModelFactory.create_many`).
 
@@ -142,14 +145,17 @@ class FactoryBuilder(Generic[ModelT]):
         """
         return await self.factory._create_async("create_many", size, session, kwargs, self.plan, batch=True)
 
+    @checked_at_call(batch=True)
     async def create_batch(self, size: int, session: AsyncSession | None = None, **kwargs: Any) -> list[ModelT]:
         """Alias of `create_many`."""
         return await self.factory._create_async("create_batch", size, session, kwargs, self.plan, batch=True)
 
+    @checked_at_call(batch=False)
     async def create_async(self, session: AsyncSession | None = None, **kwargs: Any) -> ModelT:
         """Alias of `create`."""
         return (await self.factory._create_async("create_async", None, session, kwargs, self.plan, batch=False))[0]
 
+    @checked_at_call(batch=True)
     async def create_batch_async(self, size: int, session: AsyncSession | None = None, **kwargs: Any) -> list[ModelT]:
         """Alias of `create_many`."""
         return await self.factory._create_async("create_batch_async", size, session, kwargs, self.plan, batch=True)

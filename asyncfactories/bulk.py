@@ -18,9 +18,9 @@ import weakref
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Integer, Table, event, func, insert, select
+from sqlalchemy import Integer, Table, func, insert, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Mapper, RelationshipDirection, Session, SessionTransaction, make_transient_to_detached
+from sqlalchemy.orm import Mapper, RelationshipDirection, Session, make_transient_to_detached
 
 from ._collections import members
 
@@ -256,62 +256,23 @@ def write_in_bulk(session: Session, instances: Sequence[Any]) -> bool:
     for instance in instances:
         make_transient_to_detached(instance)
     session.add_all(instances)
-    _forget_on_rollback(session, instances)
+    _join_as_inserted(session, instances)
     return True
 
 
-#: ``session.info`` key: (outermost transaction, [(transaction a batch was inserted in, batch)]).
-_INSERTED = "asyncfactories.bulk_inserted"
+def _join_as_inserted(session: Session, instances: Sequence[Any]) -> None:
+    """Record the instances as inserted by the current transaction, as a flush does its INSERTs.
 
-
-def _root(transaction: SessionTransaction) -> SessionTransaction:
-    while transaction.parent is not None:
-        transaction = transaction.parent
-    return transaction
-
-
-def _forget_on_rollback(session: Session, instances: Sequence[Any]) -> None:
-    """Expunge these instances if the transaction that inserted them is rolled back.
-
-    The unit of work does this for the objects a flush inserted; ours joined the session as
-    already-persistent objects, so without it a rolled-back row would linger in the identity
-    map (and clash with the next row given the same key). Kept in ``session.info``, so it
-    goes with the session: the outermost transaction, and the batches written inside it.
+    Rolling back that transaction (or the SAVEPOINT they were written in) then treats them as
+    it treats objects a flush inserted: expunged back to transient, their values kept and
+    readable, their keys gone from the identity map. Joined as persistent objects without
+    this, they would be expired and detached, and reading one would raise
+    ``DetachedInstanceError``. SQLAlchemy has no public call for it: its flush fills the
+    transaction's ``_new`` (``Session._register_altered``), and so does this.
     """
     transaction = session.get_nested_transaction() or session.get_transaction()
     if transaction is None:  # pragma: no cover - the inserts above began one
         return
-    batch = (transaction, [weakref.ref(instance) for instance in instances])
-    root = _root(transaction)
-    recorded = session.info.get(_INSERTED)
-    if recorded is not None and recorded[0] is root:
-        recorded[1].append(batch)
-    else:  # the batches of a transaction that ended (committed or rolled back) are dropped
-        session.info[_INSERTED] = (root, [batch])
+    for instance in instances:
+        transaction._new[sa_inspect(instance)] = True
 
-
-def _rolled_back_by(transaction: SessionTransaction | None, rolled_back: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is rolled_back:
-            return True
-        transaction = transaction.parent
-    return False
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _expunge_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
-    """Session-wide listener: a no-op for sessions that never wrote in bulk."""
-    recorded = session.info.get(_INSERTED)
-    if recorded is None:
-        return
-    root, batches = recorded
-    kept = []
-    for transaction, refs in batches:
-        if not _rolled_back_by(transaction, previous_transaction):
-            kept.append((transaction, refs))
-            continue
-        for ref in refs:
-            instance = ref()
-            if instance is not None and instance in session:
-                session.expunge(instance)
-    session.info[_INSERTED] = (root, kept)

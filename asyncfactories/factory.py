@@ -25,6 +25,7 @@ from ._calls import create_async_call, create_sync_call, synchronous_inside_buil
 from ._constructor import construct
 from ._definition import ModelFactoryMeta
 from ._fastbuild import NOT_BUILT, fast_generate
+from ._get_or_create import get_or_create
 from ._mapping import model_info
 from ._steps import LAYERED_KEY, LayeredStepBuilder
 from .autogen.plan import install_auto_declarations
@@ -35,7 +36,7 @@ from .declarations import resolve_post_generated
 from .eager import reads_generated_values
 from .exceptions import ConfigurationError, SessionNotBoundError
 from .options import ModelFactoryOptions
-from .persistence import current_call, get_or_create, initialise_collections, persist_call
+from .persistence import current_call, initialise_collections, persist_call
 from .relations import attach_children, recycling
 from .seeding import shared_faker, shared_random
 from .states import STATES_KEY, layered_params, state_names
@@ -219,9 +220,9 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         states = tuple(keywords.pop(STATES_KEY, ()))
         install_auto_declarations(cls)  # once per class: zero-config values (see docs/guides/zero-config.md)
         extras = layered_params(cls, keywords, states)
-        built = fast_generate(cls, strategy, extras)
+        built = fast_generate(cls, strategy, extras, tuple(keywords))
         if built is NOT_BUILT:
-            built = LayeredStepBuilder(cls._meta, {**extras, LAYERED_KEY: True}, strategy).build()
+            built = LayeredStepBuilder(cls._meta, {**extras, LAYERED_KEY: tuple(keywords)}, strategy).build()
         return built
 
     @classmethod
@@ -246,17 +247,18 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         call = current_call()
         if call is None:
             raise SessionNotBoundError(cls.__name__, "create")
-        if cls._meta.sqlalchemy_get_or_create and call.add_to_session:
-            instance, created = get_or_create(call.session, cls, model_class, args, kwargs)
+        session = call.session if call.add_to_session else None
+        if cls._meta.sqlalchemy_get_or_create and session is not None:
+            instance, created = get_or_create(session, cls, model_class, args, kwargs)
             if created:
                 call.created.append(instance)
             return instance
         instance = cls._instantiate(model_class, args, kwargs)
         call.created.append(instance)
-        if call.add_to_session and not call.deferred:
-            call.session.add(instance)
+        if session is not None and not call.deferred:
+            session.add(instance)
             if call.flush_each:
-                call.session.flush()
+                session.flush()
         return instance
 
     @classmethod
@@ -462,7 +464,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     @classmethod
     def _persist(
-        cls, session: Session, count: int, params: dict[str, Any], label: str, plan: CallPlan, owned: bool
+        cls, session: Session | None, count: int, params: dict[str, Any], label: str, plan: CallPlan, owned: bool
     ) -> list[ModelT]:
         """Build and write ``count`` instances; a session the library opened itself is committed."""
 

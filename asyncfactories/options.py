@@ -11,9 +11,11 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
+from factory import enums
 from factory.alchemy import SQLAlchemyOptions
 from factory.base import OptionDefault
 
+from ._get_or_create import passing
 from .exceptions import ConfigurationError
 
 __all__ = [
@@ -200,6 +202,13 @@ class ModelFactoryOptions(_OptionsBase):
         # _build_default_options is factory_boy's documented extension point, missing from the stubs.
         inherited: list[OptionDefault[Any]] = cast(Any, super())._build_default_options()
         return [option for option in inherited if option.name not in replaced] + ours
+
+    def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
+        """factory_boy's ``instantiate``; a get-or-create learns which keywords were passed."""
+        if not self.sqlalchemy_get_or_create or step.builder.strategy != enums.CREATE_STRATEGY:
+            return super().instantiate(step, args, kwargs)
+        with passing(getattr(step.builder, "passed_keywords", ())):
+            return super().instantiate(step, args, kwargs)
 
     def next_sequence(self) -> int:
         """factory_boy's counter, made safe to call from several threads at once."""

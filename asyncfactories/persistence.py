@@ -13,23 +13,21 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import Connection, Select, select, tuple_
+from sqlalchemy import Connection, select, tuple_
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapper, RelationshipProperty, Session, SessionTransaction, selectinload
 from sqlalchemy.orm.attributes import init_collection
 
 from ._mapping import model_info
 from .bulk import write_in_bulk
 from .eager import needs_unit_of_work
-from .exceptions import ConfigurationError
 
 __all__ = [
     "AsyncPersistenceHandler",
     "CreateCall",
     "SyncPersistenceHandler",
     "current_call",
-    "get_or_create",
     "initialise_collections",
     "load_unloaded",
     "persist_call",
@@ -72,9 +70,13 @@ class SyncPersistenceHandler(Protocol):
 
 @dataclass
 class CreateCall:
-    """What the outermost persisting call decided, read by every nested ``_create``."""
+    """What the outermost persisting call decided, read by every nested ``_create``.
 
-    session: Session
+    ``session`` is None only for a handler that owns its session, called with none resolved;
+    ``add_to_session`` is then False.
+    """
+
+    session: Session | None
     add_to_session: bool
     flush_each: bool
     #: Instances are kept out of the session until ``write_in_bulk`` inserts them.
@@ -258,7 +260,7 @@ def add_note(exc: BaseException, note: str) -> None:
 
 
 def persist_call(
-    session: Session,
+    session: Session | None,
     factory: Any,
     build: Any,
     label: str,
@@ -284,7 +286,7 @@ def persist_call(
         deferred=mode is not None and handler is None and not flush_each and _bulk_possible(factory),
     )
     with running(call):
-        if handler is not None or mode is None:
+        if handler is not None or mode is None or session is None:
             result: list[Any] = build()
             return result
         try:
@@ -348,40 +350,3 @@ def load_unloaded(session: Session, instances: Sequence[Any]) -> None:
             statement = select(mapper).where(_primary_key_filter(mapper, [s.identity for s in chunk]))
             session.execute(statement.options(*options)).scalars().all()
 
-
-def get_or_create(
-    session: Session, factory: Any, model: type, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> tuple[Any, bool]:
-    """factory_boy's ``sqlalchemy_get_or_create``; returns ``(instance, created)``.
-
-    The caller's transaction is never rolled back: an insert that loses a race to a
-    concurrent one fails inside a SAVEPOINT, and the row is then looked up again.
-    """
-    keys = factory._meta.sqlalchemy_get_or_create
-    missing = [key for key in keys if key not in kwargs]
-    if missing:
-        raise ConfigurationError(
-            f"{factory.__name__}: Meta.sqlalchemy_get_or_create names {missing[0]!r}, but the "
-            f"factory gives it no value; declare it on the factory or pass it as a keyword"
-        )
-    statement: Select[Any] = select(model).filter_by(**{key: kwargs[key] for key in keys}).limit(1)
-    session.flush()
-    existing = session.execute(statement).scalars().first()
-    if existing is not None:
-        return existing, False
-    instance = factory._instantiate(model, args, kwargs)
-    mapper = model_info(model).mapper
-    savepoint = protective_savepoint(session, mapper)
-    try:
-        session.add(instance)
-        session.flush()
-    except IntegrityError:
-        savepoint.rollback()
-        # A locking read sees the row committed since our lookup, which a REPEATABLE READ
-        # snapshot (MariaDB / MySQL) would hide. SQLite has no such clause and needs none.
-        existing = session.execute(statement.with_for_update(read=True)).scalars().first()
-        if existing is None:
-            raise
-        return existing, False
-    savepoint.commit()
-    return instance, True

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session, async_sessionmaker
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from .exceptions import ConfigurationError, SessionNotBoundError, SessionTypeError
 from .options import SESSION_ALIASES
@@ -96,23 +96,48 @@ class ResolvedSession(Generic[SessionT]):
     owned: bool
 
 
+def _serial(session: Session | AsyncSession) -> int:
+    """SQLAlchemy numbers every ``Session`` it constructs, in order (``Session.hash_key``)."""
+    return (session.sync_session if isinstance(session, AsyncSession) else session).hash_key
+
+
+def _made_from(factory_name: str, source: object) -> tuple[object, bool]:
+    """The session a source stands for, and whether it is new: made by this call, so ours to close.
+
+    A session or a ``scoped_session`` is the caller's. A ``sessionmaker`` makes a new one. Any
+    other callable is called: what it returns is new only if SQLAlchemy constructed it during
+    the call (``lambda: Session(engine)``), not if it hands out a live session (polyfactory's
+    ``lambda: session``, or a ``scoped_session``, whose registry owns its session).
+    """
+    if isinstance(source, (AsyncSession, Session)):
+        return source, False
+    if isinstance(source, (async_scoped_session, scoped_session)):
+        return source(), False
+    if isinstance(source, (async_sessionmaker, sessionmaker)):
+        return source(), True
+    if not callable(source):
+        raise ConfigurationError(
+            f"{factory_name}: the session source {source!r} is neither a session nor a callable "
+            f"returning one; pass an AsyncSession, a Session or a sessionmaker"
+        )
+    # A throwaway Session gives the number SQLAlchemy is up to (constructing one opens nothing).
+    before = Session().hash_key
+    made: object = source()
+    if isinstance(made, (async_scoped_session, scoped_session)):
+        return made(), False
+    return made, isinstance(made, (AsyncSession, Session)) and _serial(made) > before
+
+
 def open_session(
     factory_name: str, call: str, source: object | None, wanted: type[SessionT], other_call: str
 ) -> ResolvedSession[SessionT]:
-    """Turn a session source into a session of type ``wanted``, or raise a clear error."""
+    """Turn a session source into a session of type ``wanted``, or raise a clear error.
+
+    The library owns (commits and closes) only a session it opened itself: see ``_made_from``.
+    """
     if source is None:
         raise SessionNotBoundError(factory_name, call)
-    owned = False
-    session: object = source
-    if isinstance(source, (async_scoped_session, scoped_session)):
-        session = source()
-    elif not isinstance(source, (AsyncSession, Session)):
-        if not callable(source):
-            raise ConfigurationError(
-                f"{factory_name}: the session source {source!r} is neither a session nor a callable "
-                f"returning one; pass an AsyncSession, a Session or a sessionmaker"
-            )
-        session, owned = source(), True
+    session, owned = _made_from(factory_name, source)
     if not isinstance(session, wanted):
         raise SessionTypeError(factory_name, call, session, other_call)
     return ResolvedSession(session, owned)

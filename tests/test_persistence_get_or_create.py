@@ -1,4 +1,4 @@
-"""SPEC §4.5: ``Meta.sqlalchemy_get_or_create`` through async sessions, races included."""
+"""SPEC §4.5: ``Meta.sqlalchemy_get_or_create`` through async and sync sessions, races included."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, insert, select
+from sqlalchemy.exc import IntegrityError, MultipleResultsFound
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session
 
-from asyncfactories import ModelFactory, Sequence, SubFactory
+from asyncfactories import LazyAttribute, ModelFactory, Sequence, SubFactory
 
 from .conftest import StatementLog
 from .factories import UserFactory
@@ -157,3 +159,118 @@ async def test_lost_race_keeps_objects_loaded_before(
 
     assert user.id == race.winner_id
     assert loaded.name == "Already there"  # not expired by a rollback of the whole session
+
+
+# ----------------------------------------------------------------------------- as factory_boy's
+
+
+class ByEmailAndNameFactory(ModelFactory[User]):
+    """Looks up by two fields, of which only ``email`` is unique; ``name`` is always generated."""
+
+    name = "Made by the factory"
+    email = Sequence(lambda n: f"by-two{n}@test.example")
+
+    class Meta:
+        sqlalchemy_get_or_create = ("email", "name")
+
+
+class ByEmailAndLazyNameFactory(ByEmailAndNameFactory):
+    """The same, built by factory_boy's full resolver (a ``LazyAttribute``)."""
+
+    name = LazyAttribute(lambda user: f"Lazy {user.email}")
+
+
+class ByNameFactory(ModelFactory[User]):
+    name = "Twin"
+    email = Sequence(lambda n: f"by-name{n}@test.example")
+
+    class Meta:
+        sqlalchemy_get_or_create = ("name",)
+
+
+class PostByExistingAuthorFactory(ModelFactory[Post]):
+    title = "By an existing author"
+    author = SubFactory(ByEmailAndNameFactory, email="exists@test.example")
+
+
+class Writer:
+    """``create`` or ``create_sync`` through the test's own session, and its commit."""
+
+    def __init__(self, call: str, session: AsyncSession, sync_session: Session) -> None:
+        self.call, self.session, self.sync_session = call, session, sync_session
+
+    async def create(self, factory: Any, **kwargs: Any) -> Any:
+        if self.call == "create":
+            return await factory.create(session=self.session, **kwargs)
+        return factory.create_sync(session=self.sync_session, **kwargs)
+
+    async def commit(self) -> None:
+        if self.call == "create":
+            await self.session.commit()
+        else:
+            self.sync_session.commit()
+
+
+@pytest.fixture(params=["create", "create_sync"])
+def writer(request: pytest.FixtureRequest, session: AsyncSession, sync_session: Session) -> Writer:
+    return Writer(request.param, session, sync_session)
+
+
+async def test_several_matching_rows_raise_multiple_results_found(
+    engine: AsyncEngine, writer: Writer, fresh_session: AsyncSession
+) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(insert(User), [{"name": "Twin", "email": f"twin{n}@test.example"} for n in (1, 2)])
+
+    with pytest.raises(MultipleResultsFound) as raised:
+        await writer.create(ByNameFactory)
+
+    assert "ByNameFactory: several rows match Meta.sqlalchemy_get_or_create (name='Twin')" in str(
+        raised.value.__notes__
+    )
+    await writer.commit()
+    assert await count_rows(fresh_session, User) == 2
+
+
+@pytest.mark.parametrize("factory", [ByEmailAndNameFactory, ByEmailAndLazyNameFactory])
+async def test_failed_insert_is_retried_by_the_keys_the_caller_passed(
+    factory: Any, writer: Writer, existing: tuple[int, str], fresh_session: AsyncSession
+) -> None:
+    user_id, email = existing
+    earlier = await writer.create(UserFactory)
+
+    user = await writer.create(factory, email=email)  # the generated name matches no row
+
+    assert user.id == user_id
+    assert user.name == "Already there"
+    assert earlier.email.startswith("user")  # the caller's transaction was not rolled back
+    await writer.commit()
+    assert await column_values(fresh_session, User.id) == sorted([(user_id,), (earlier.id,)])
+
+
+async def test_failed_insert_of_a_subfactory_parent_is_retried_by_its_keywords(
+    writer: Writer, existing: tuple[int, str], fresh_session: AsyncSession
+) -> None:
+    user_id, _email = existing
+
+    post = await writer.create(PostByExistingAuthorFactory)
+
+    assert post.author.id == user_id
+    await writer.commit()
+    assert await count_rows(fresh_session, User) == 1
+    assert await count_rows(fresh_session, Post, author_id=user_id) == 1
+
+
+async def test_failed_insert_without_a_passed_key_raises_the_integrity_error(
+    writer: Writer, existing: tuple[int, str], fresh_session: AsyncSession
+) -> None:
+    class ExistingEmailFactory(ByEmailAndNameFactory):
+        email = "exists@test.example"
+
+    earlier = await writer.create(UserFactory)
+
+    with pytest.raises(IntegrityError):
+        await writer.create(ExistingEmailFactory)  # email comes from the factory, not the caller
+
+    await writer.commit()
+    assert await column_values(fresh_session, User.email) == sorted([("exists@test.example",), (earlier.email,)])

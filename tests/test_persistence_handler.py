@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from asyncfactories import (
     AsyncPersistenceHandler,
     ConfigurationError,
     ModelFactory,
     Sequence,
+    SessionNotBoundError,
     SubFactory,
     SyncPersistenceHandler,
     bind_session,
@@ -300,3 +301,62 @@ async def test_polyfactory_async_persistence_alias_takes_a_data_only_handler(ses
 
     assert AliasedUserFactory._meta.persistence_handler is handler
     assert handler.saved == [one, *many]
+
+
+class OwnSessionHandler:
+    """polyfactory's ``SQLASyncPersistence`` shape: it opens, commits and closes its own session."""
+
+    def __init__(self, engine: Any) -> None:
+        self.maker = async_sessionmaker(engine, expire_on_commit=False)
+
+    async def save(self, data: Any) -> Any:
+        return (await self.save_many([data]))[0]
+
+    async def save_many(self, data: list[Any]) -> list[Any]:
+        async with self.maker() as own, own.begin():
+            own.add_all(data)
+        return data
+
+
+class SyncOwnSessionHandler:
+    def __init__(self, engine: Any) -> None:
+        self.maker = sessionmaker(engine, expire_on_commit=False)
+
+    def save(self, data: Any) -> Any:
+        return self.save_many([data])[0]
+
+    def save_many(self, data: list[Any]) -> list[Any]:
+        with self.maker.begin() as own:
+            own.add_all(data)
+        return data
+
+
+async def test_handler_owning_its_session_needs_no_session_bound(
+    engine: Any, session: AsyncSession, fresh_session: AsyncSession
+) -> None:
+    class OwnSessionUserFactory(HandledUserFactory):
+        __async_persistence__ = OwnSessionHandler(engine)
+
+    one = await OwnSessionUserFactory.create()
+    many = await OwnSessionUserFactory.create_many(2)
+
+    assert all(isinstance(user.id, int) for user in [one, *many])
+    assert await count_rows(fresh_session, User) == 3
+
+
+async def test_sync_handler_owning_its_session_needs_no_session_bound(
+    sync_engine: Any, sync_session: Session, fresh_session: AsyncSession
+) -> None:
+    class SyncOwnSessionUserFactory(HandledUserFactory):
+        __sync_persistence__ = SyncOwnSessionHandler(sync_engine)
+
+    one = SyncOwnSessionUserFactory.create_sync()
+    many = SyncOwnSessionUserFactory.create_batch_sync(2)
+
+    assert all(isinstance(user.id, int) for user in [one, *many])
+    assert await count_rows(fresh_session, User) == 3
+
+
+async def test_handler_taking_the_session_still_needs_one() -> None:
+    with pytest.raises(SessionNotBoundError, match=r"HandledUserFactory\.create\(\) has no session"):
+        await HandledUserFactory.create()

@@ -16,7 +16,7 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import ForeignKey, Numeric, String, create_engine, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 # --8<-- [start:imports]
 from asyncfactories import MissingRequiredFieldError, ModelFactory, Require, Use
@@ -225,7 +225,37 @@ class LoggedUserFactory(UserFactory):
 # --8<-- [end:handler]
 
 
+# --8<-- [start:own-session-handler]
+class OwnSessionPersistence:
+    """polyfactory's persistence protocol as it was: save(data), through a session of its own."""
+
+    def __init__(self, session_maker: sessionmaker[Session]) -> None:
+        self.session_maker = session_maker
+
+    def save(self, data: User) -> User:
+        return self.save_many([data])[0]
+
+    def save_many(self, data: list[User]) -> list[User]:
+        with self.session_maker.begin() as session:  # commits, then closes
+            session.add_all(data)
+        return data
+
+
+def create_through_own_session_handler(session_maker: sessionmaker[Session]) -> User:
+    class HandledUserFactory(UserFactory):
+        __sync_persistence__ = OwnSessionPersistence(session_maker)
+
+    return HandledUserFactory.create_sync()  # no session bound, and none needed
+# --8<-- [end:own-session-handler]
+
+
 async def main() -> None:
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    handled = create_through_own_session_handler(sessionmaker(engine, expire_on_commit=False))
+    assert handled.id is not None
+    engine.dispose()
+
     with sync_database() as session:
         test_create_user(session)
         test_user_with_sneakers(session)

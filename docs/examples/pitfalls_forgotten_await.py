@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import inspect
 
-from sqlalchemy import String, func, select
+import pytest
+from sqlalchemy import String, create_engine, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from asyncfactories import ModelFactory, Sequence
+from asyncfactories import ModelFactory, Sequence, SessionTypeError
 
 
 class Base(DeclarativeBase):
@@ -40,6 +41,16 @@ async def main() -> None:
         # --8<-- [end:forgotten]
         user.close()  # in a test, leave it: the "never awaited" warning fails the test
     await engine.dispose()
+
+    sync_engine = create_engine("sqlite://")
+    Base.metadata.create_all(sync_engine)
+    sync_session = Session(sync_engine)
+    # --8<-- [start:sync-session]
+    with pytest.raises(SessionTypeError, match=r"use UserFactory\.create_sync\(\)"):
+        UserFactory.create(session=sync_session)  # raises here, awaited or not
+    # --8<-- [end:sync-session]
+    sync_session.close()
+    sync_engine.dispose()
 
 
 if __name__ == "__main__":

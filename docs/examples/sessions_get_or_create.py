@@ -1,4 +1,5 @@
-"""Get-or-create through an AsyncSession: an existing row is returned instead of inserted."""
+"""Get-or-create through an AsyncSession: an existing row is returned instead of inserted,
+also when only some of the get-or-create fields were passed."""
 
 from __future__ import annotations
 
@@ -22,6 +23,14 @@ class Tag(Base):
     name: Mapped[str] = mapped_column(String(50), unique=True)
 
 
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(50), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+
+
 # --8<-- [start:factory]
 class TagFactory(ModelFactory[Tag]):
     name = Sequence(lambda n: f"tag-{n}")
@@ -29,6 +38,16 @@ class TagFactory(ModelFactory[Tag]):
     class Meta:
         sqlalchemy_get_or_create = ("name",)
 # --8<-- [end:factory]
+
+
+# --8<-- [start:passed-keys]
+class ArticleFactory(ModelFactory[Article]):
+    slug = Sequence(lambda n: f"article-{n}")
+    title = Sequence(lambda n: f"Article number {n}")
+
+    class Meta:
+        sqlalchemy_get_or_create = ("slug", "title")
+# --8<-- [end:passed-keys]
 
 
 async def main() -> None:
@@ -46,6 +65,14 @@ async def main() -> None:
         assert await session.scalar(select(func.count()).select_from(Tag)) == 3
         # --8<-- [end:use]
         assert python not in others
+
+        # --8<-- [start:passed-keys-use]
+        hello = await ArticleFactory.create(session=session, slug="hello")
+        # A new title matches no row, and the INSERT fails on the unique slug:
+        # the row is looked up again by the key this call passed, slug="hello".
+        again_hello = await ArticleFactory.create(session=session, slug="hello")
+        assert again_hello is hello
+        # --8<-- [end:passed-keys-use]
     await engine.dispose()
 
 

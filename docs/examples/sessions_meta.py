@@ -59,6 +59,17 @@ async def with_factories_bound(session: AsyncSession) -> None:
 # --8<-- [end:base-attribute]
 
 
+# --8<-- [start:live-session]
+async def with_a_live_session(session: AsyncSession) -> None:
+    class LiveUserFactory(ModelFactory[User]):
+        __async_session__ = lambda: session  # noqa: E731  # hands out the caller's own session
+
+    user = await LiveUserFactory.create()
+    assert user in session  # flushed; not committed, not closed: still the caller's session
+    await session.rollback()  # and the caller can undo it
+# --8<-- [end:live-session]
+
+
 async def main() -> None:
     async with engine.begin() as connection:
         await connection.run_sync(Base.metadata.create_all)
@@ -72,6 +83,10 @@ async def main() -> None:
 
     async with session_maker() as session:
         await with_factories_bound(session)
+    async with session_maker() as session:
+        await with_a_live_session(session)
+    async with session_maker() as session:  # only the seeded rows were committed
+        assert await session.scalar(select(func.count()).select_from(User)) == 3
 
     # --8<-- [start:both]
     with pytest.raises(ConfigurationError, match="not both"):
