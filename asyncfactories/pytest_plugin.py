@@ -239,16 +239,25 @@ def _variant_for(request: pytest.FixtureRequest, name: str, public: str) -> str:
 
 @asynccontextmanager
 async def _bound_rollback_session(af_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
-    """``af_session`` in the test's event loop (bound there where the fixture's context reaches the test)."""
+    """``af_session`` in the test's event loop, bound there (anyio: the binding reaches the test)."""
     async with rollback_session(af_engine) as session:
-        if not fixture_context_reaches_test():
-            yield session
-            return
         with bind_session(session):
             yield session
 
 
-globals().update(loop_following("_af_session", _bound_rollback_session))
+@asynccontextmanager
+async def _asyncio_rollback_session(af_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """``af_session`` for pytest-asyncio, bound here only where the fixture's context reaches the test."""
+    if fixture_context_reaches_test():
+        async with _bound_rollback_session(af_engine) as session:
+            yield session
+        return
+    async with rollback_session(af_engine) as session:
+        yield session
+
+
+globals().update(loop_following("_af_session", _bound_rollback_session, runners=("anyio",)))
+globals().update(loop_following("_af_session", _asyncio_rollback_session, runners=("asyncio",)))
 
 
 @pytest.fixture
@@ -258,11 +267,12 @@ def af_session(request: pytest.FixtureRequest) -> Iterator[AsyncSession]:
     Every factory is bound to it for the test: ``await UserFactory.create()`` needs no session.
     ``expire_on_commit=False``: attributes stay readable after a commit.
     """
-    session: AsyncSession = request.getfixturevalue(_variant_for(request, "_af_session", "af_session"))
-    if fixture_context_reaches_test():
-        yield session
+    variant = _variant_for(request, "_af_session", "af_session")
+    session: AsyncSession = request.getfixturevalue(variant)
+    if variant.endswith("__anyio") or fixture_context_reaches_test():
+        yield session  # bound by the async fixture, in the test's own context
         return
-    with bind_session(session):  # old pytest-asyncio: the test's task copies this context
+    with bind_session(session):  # pytest-asyncio < 0.25: the test's task copies this context
         yield session
 
 
