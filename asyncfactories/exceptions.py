@@ -138,7 +138,7 @@ class SessionTypeError(FactoryError, TypeError):
     def __init__(self, factory_name: str, call: str, got: object, use: str) -> None:
         self.factory_name = factory_name
         got_name = type(got).__name__
-        article = "an" if got_name[:1] in "AEIOU" else "a"
+        article = "an" if got_name[:1].lower() in "aeiou" else "a"
         super().__init__(
             f"{factory_name}.{call}() got {article} {got_name}; use {factory_name}.{use}() "
             f"with that session instead."

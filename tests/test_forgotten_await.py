@@ -90,3 +90,21 @@ async def test_async_session_still_creates(session: AsyncSession) -> None:
     user = await pending
 
     assert isinstance(user.id, int)
+
+
+@pytest.mark.parametrize(
+    ("got", "words"),
+    [(Session(), "got a Session;"), (AsyncSession(), "got an AsyncSession;"),
+     (scoped_session(sessionmaker()), "got a scoped_session;")],
+    ids=["Session", "AsyncSession", "scoped_session"],
+)
+def test_the_message_reads_as_english(got: object, words: str) -> None:
+    assert words in str(SessionTypeError("UserFactory", "create", got, "create_sync"))
+
+
+def test_a_lower_case_class_name_takes_an() -> None:
+    class async_thing:  # noqa: N801 - named like SQLAlchemy's async_scoped_session
+        pass
+
+    message = str(SessionTypeError("UserFactory", "create_sync", async_thing(), "create"))
+    assert "got an async_thing;" in message
