@@ -55,10 +55,8 @@ def valid_names(factory: Any) -> frozenset[str]:
 
 
 def _unknown(factory: Any, names: list[str]) -> list[str]:
-    accepted = _accepted(factory)
-    if accepted.accepts_any:
-        return []
-    return [_root(name) for name in names if _root(name) not in accepted.names]
+    accepted = _accepted(factory).names
+    return [_root(name) for name in names if _root(name) not in accepted]
 
 
 def _check_names(factory: Any, names: Iterable[str], where: str, *, may_configure: bool) -> bool:

@@ -218,6 +218,20 @@ class Dog(Animal):
     __mapper_args__ = {"polymorphic_identity": "dog"}  # noqa: RUF012
 
 
+class Account(LocalBase):
+    """The common custom constructor: one extra argument, the rest forwarded to SQLAlchemy's."""
+
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    password_hash: Mapped[str | None] = mapped_column(String(80))
+
+    def __init__(self, password: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if password is not None:
+            self.password_hash = f"hashed:{password}"
+
+
 class Loose(LocalBase):
     __tablename__ = "loose"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -236,8 +250,44 @@ def test_a_mapped_subclass_is_checked_against_its_own_and_inherited_attributes()
         DogFactory.build(bark=True)
 
 
-def test_a_model_whose_init_takes_any_keyword_accepts_any_name() -> None:
+class AccountFactory(ModelFactory[Account]):
+    name = "Ada"
+    password = "s3cret"  # the constructor's own argument
+
+
+def test_a_forwarding_kwargs_constructor_accepts_its_arguments_and_the_mapped_names() -> None:
+    """SPEC §2.6: ``**kwargs`` forwarded to SQLAlchemy's constructor accepts mapped names only."""
+    account = AccountFactory.build(name="Grace", password="other")
+    assert (account.name, account.password_hash) == ("Grace", "hashed:other")
+    assert AccountFactory.build(password_hash="given", password=None).password_hash == "given"
+
+
+def test_a_typo_through_a_forwarding_kwargs_constructor_is_an_unknown_field_error() -> None:
+    with pytest.raises(UnknownFieldError) as raised:
+        AccountFactory.build(nmae="Grace")
+    message = _assert_unknown(raised, "AccountFactory", "keyword", "nmae")
+    assert "did you mean 'name'?" in message
+
+
+def test_a_typo_declared_on_a_forwarding_kwargs_model_fails_when_the_class_is_defined() -> None:
+    with pytest.raises(UnknownFieldError) as raised:
+
+        class PasswrdFactory(ModelFactory[Account]):
+            passwrd = "s3cret"
+
+    message = _assert_unknown(raised, "PasswrdFactory", "declaration", "passwrd")
+    assert "did you mean 'password'" in message
+
+
+def test_a_kwargs_constructor_that_keeps_unknown_names_needs_check_model_off() -> None:
+    """A constructor that does not forward its ``**kwargs`` is the rare case: switch the check off."""
+    with pytest.raises(UnknownFieldError):
+
+        class CheckedLooseFactory(ModelFactory[Loose]):
+            whatever = 1
+
     class LooseFactory(ModelFactory[Loose]):
+        __check_model__ = False
         whatever = 1
 
     assert LooseFactory.build(anything_else=2).extras == {"whatever": 1, "anything_else": 2}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from sqlalchemy import String
@@ -28,6 +29,23 @@ class UserFactory(ModelFactory[User]):
     email = Sequence(lambda n: f"user{n}@example.com")
 
 
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+
+    def __init__(self, password: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)  # the mapped attributes
+        self.password_hash = f"hashed:{password}"
+
+
+class AccountFactory(ModelFactory[Account]):
+    name = Faker("name")
+    password = "s3cret"
+
+
 async def main() -> None:
     # --8<-- [start:definition]
     with pytest.raises(UnknownFieldError) as caught:
@@ -44,6 +62,12 @@ async def main() -> None:
     with pytest.raises(TypeError, match=r"did you mean 'name'\?"):  # an UnknownFieldError
         UserFactory.build(nmae="Ada")
     # --8<-- [end:call]
+
+    # --8<-- [start:kwargs]
+    assert AccountFactory.build(password="hunter2").password_hash == "hashed:hunter2"
+    with pytest.raises(UnknownFieldError, match=r"^AccountFactory: keyword 'nmae'"):
+        AccountFactory.build(nmae="Ada")  # not a TypeError from deep inside SQLAlchemy
+    # --8<-- [end:kwargs]
 
 
 if __name__ == "__main__":
