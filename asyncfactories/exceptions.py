@@ -56,10 +56,14 @@ class UnknownFieldError(FactoryError, TypeError):
 
     Raised when the class is defined (declarations, ``Trait`` contents), when a state is first
     used (``state_<name>()`` overrides) and when a factory is called (keywords), while
-    ``Meta.check_model`` is on. Also a ``TypeError``, as SQLAlchemy's constructor raises.
+    ``Meta.check_model`` is on. A keyword through a ``SubFactory`` (``author__nmae=``) is
+    checked against, and reported for, that SubFactory's factory. Also a ``TypeError``, as
+    SQLAlchemy's constructor raises.
     """
 
-    def __init__(self, factory_name: str, field: str, valid_names: Iterable[str], where: str) -> None:
+    def __init__(
+        self, factory_name: str, field: str, valid_names: Iterable[str], where: str, *, via: str = ""
+    ) -> None:
         self.factory_name = factory_name
         self.field = field
         self.valid_names = sorted(valid_names)
@@ -68,7 +72,7 @@ class UnknownFieldError(FactoryError, TypeError):
             f"valid names are {', '.join(self.valid_names)}"
         )
         super().__init__(
-            f"{factory_name}: {where} {field!r} is not a mapped attribute, constructor argument, "
+            f"{factory_name}: {where} {field!r}{via} is not a mapped attribute, constructor argument, "
             f"Params entry or post-generation hook of the model; {hint} "
             f"(to allow unknown names, set Meta.check_model = False or __check_model__ = False)"
         )

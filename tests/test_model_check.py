@@ -147,6 +147,54 @@ def test_an_unknown_deep_keyword_fails() -> None:
     _assert_unknown(raised, "PostFactory", "keyword", "auther")
 
 
+def test_a_keyword_through_a_sub_factory_is_checked_against_that_factory() -> None:
+    """SPEC §2.6: ``author__nmae`` is ``nmae`` for ``UserFactory``, the ``author`` SubFactory's."""
+    with pytest.raises(UnknownFieldError) as raised:
+        PostFactory.build(author__nmae="x")
+    error = raised.value
+    assert (type(error), error.factory_name, error.field) == (UnknownFieldError, "UserFactory", "nmae")
+    assert str(error).startswith(
+        "UserFactory: keyword 'nmae' (given to PostFactory as author__nmae) is not a mapped attribute"
+    )
+    assert "did you mean 'name'?" in str(error)
+
+
+def test_a_keyword_two_sub_factories_deep_names_the_innermost_factory() -> None:
+    with pytest.raises(UnknownFieldError) as raised:
+        CommentFactory.build(text="Hi", post__title="T", post__author__emial="x@test.example")
+    assert str(raised.value).startswith(
+        "UserFactory: keyword 'emial' (given to CommentFactory as post__author__emial) is not a mapped"
+    )
+    assert "did you mean 'email'?" in str(raised.value)
+
+
+async def test_a_keyword_through_a_sub_factory_fails_before_any_sql(
+    session: AsyncSession, statements: StatementLog
+) -> None:
+    with pytest.raises(UnknownFieldError, match=r"^UserFactory: keyword 'nmae' \(given to PostFactory"):
+        await PostFactory.create(session=session, author__nmae="x")
+    assert statements.statements == []
+
+
+def test_valid_keywords_through_sub_factories_pass() -> None:
+    comment = CommentFactory.build(post__author__name="Ada", post__author__admin=True, author__role="guest")
+    assert (comment.post.author.name, comment.post.author.role, comment.author.role) == ("Ada", "admin", "guest")
+
+
+def test_a_sub_factory_with_the_check_off_lets_its_keywords_through() -> None:
+    class LooseUserFactory(UserFactory):
+        class Meta:
+            check_model = False
+
+    class LoosePostFactory(ModelFactory[Post]):
+        author = SubFactory(LooseUserFactory)
+
+    with pytest.raises(TypeError) as raised:
+        LoosePostFactory.build(author__nmae="x")
+    assert not isinstance(raised.value, UnknownFieldError)
+    assert "'nmae' is an invalid keyword argument for User" in str(raised.value)
+
+
 # --------------------------------------------------------------------------- what is valid
 
 

@@ -6,10 +6,10 @@ import asyncio
 from typing import Any
 
 import pytest
-from sqlalchemy import String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from asyncfactories import Faker, ModelFactory, Sequence, UnknownFieldError
+from asyncfactories import Faker, ModelFactory, Sequence, SubFactory, UnknownFieldError
 
 
 class Base(DeclarativeBase):
@@ -27,6 +27,20 @@ class User(Base):
 class UserFactory(ModelFactory[User]):
     name = Faker("name")
     email = Sequence(lambda n: f"user{n}@example.com")
+
+
+class Post(Base):
+    __tablename__ = "posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    author: Mapped[User] = relationship()
+
+
+class PostFactory(ModelFactory[Post]):
+    title = "Hello"
+    author = SubFactory(UserFactory)
 
 
 class Account(Base):
@@ -62,6 +76,14 @@ async def main() -> None:
     with pytest.raises(TypeError, match=r"did you mean 'name'\?"):  # an UnknownFieldError
         UserFactory.build(nmae="Ada")
     # --8<-- [end:call]
+
+    # --8<-- [start:sub-factory]
+    with pytest.raises(UnknownFieldError) as caught:
+        PostFactory.build(author__nmae="Ada")  # checked against UserFactory
+    assert str(caught.value).startswith(
+        "UserFactory: keyword 'nmae' (given to PostFactory as author__nmae) is not a mapped attribute"
+    )
+    # --8<-- [end:sub-factory]
 
     # --8<-- [start:kwargs]
     assert AccountFactory.build(password="hunter2").password_hash == "hashed:hunter2"
