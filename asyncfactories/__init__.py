@@ -32,6 +32,7 @@ from .declarations import post_generation as post_generation
 from .exceptions import ConfigurationError as ConfigurationError
 from .exceptions import FactoryError as FactoryError
 from .exceptions import MissingRequiredFieldError as MissingRequiredFieldError
+from .exceptions import SessionConflictError as SessionConflictError
 from .exceptions import SessionNotBoundError as SessionNotBoundError
 from .exceptions import SessionTypeError as SessionTypeError
 from .exceptions import UnknownFieldError as UnknownFieldError
@@ -70,6 +71,7 @@ __all__ = [
     "Require",
     "SelfAttribute",
     "Sequence",
+    "SessionConflictError",
     "SessionNotBoundError",
     "SessionTypeError",
     "SubFactory",

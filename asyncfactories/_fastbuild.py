@@ -3,8 +3,9 @@
 factory_boy builds each instance through a ``StepBuilder`` and a lazy ``Resolver``, so that
 declarations may read each other (``LazyAttribute``, ``SelfAttribute``), recurse into other
 factories (``SubFactory``) or run after the instance exists (``post_generation``). Most
-factories declare none of that: constants, ``Sequence``, ``LazyFunction``, ``Faker``,
-polyfactory's ``Use`` / ``Ignore`` / ``Require`` / ``PostGenerated`` and zero-config values.
+factories declare none of that: constants, ``Sequence`` (not ``LazyAttributeSequence``, which
+reads the object), ``LazyFunction``, ``Faker``, polyfactory's ``Use`` / ``Ignore`` /
+``Require`` / ``PostGenerated`` and zero-config values.
 For those, each value is evaluated directly and the instance made through factory_boy's own
 ``prepare_arguments`` and ``instantiate``: the same values, the same sequence numbers, at
 about half the cost.
@@ -43,7 +44,11 @@ __all__ = ["NOT_BUILT", "fast_generate"]
 #: Returned when the factory or the call needs factory_boy's full build.
 NOT_BUILT: Any = object()
 
-_EVALUATED = (Sequence, LazyFunction, Faker, AutoValue, Use, Ignore, Require, PostGenerated, ClassmethodField)
+#: Declarations whose value needs nothing but the step, by exact type: a subclass may read the
+#: object (``LazyAttributeSequence`` is a ``Sequence`` passing it), so it takes the full path.
+_EVALUATED = frozenset(
+    {Sequence, LazyFunction, Faker, AutoValue, Use, Ignore, Require, PostGenerated, ClassmethodField}
+)
 _PLAN_ATTRIBUTE = "_asyncfactories_fast_plan"
 # How a plan entry gives its value: as it is, evaluated, or built by a sub-factory.
 _VALUE, _EVALUATE, _BUILD = 0, 1, 2
@@ -126,7 +131,7 @@ def _compute_plan(factory: Any) -> _Plan | None:
             subs += [sub.factory, *sub.plan.subs]
             continue
         is_declaration = enums.get_builder_phase(declaration) is not None
-        if context or (is_declaration and not isinstance(declaration, _EVALUATED)):
+        if context or (is_declaration and type(declaration) not in _EVALUATED):
             return None
         if is_declaration and not _plain(getattr(declaration, "_defaults", {})):
             return None  # factory_boy would resolve these keywords (of a Faker) with a sub-step

@@ -33,7 +33,6 @@ class ModelInfo:
     field_names: frozenset[str]
     column_keys: frozenset[str]
     collections: tuple[str, ...]
-    accepts_any_keyword: bool
     #: ``(relationship key, keys of its local foreign-key columns)`` for each many-to-one.
     parents: tuple[tuple[str, frozenset[str]], ...] = ()
     #: Mapped attributes the model's own ``__init__`` requires (no default), in parameter order:
@@ -51,7 +50,11 @@ def _original_init(mapper: Mapper[Any]) -> Callable[..., None] | None:
 
 
 def _constructor_arguments(mapper: Mapper[Any]) -> tuple[set[str], bool]:
-    """Keyword names a custom ``__init__`` takes, and whether it takes ``**kwargs``."""
+    """Keyword names a custom ``__init__`` takes, and whether it takes ``**kwargs``.
+
+    ``**kwargs`` is read as forwarding to SQLAlchemy's constructor (``def __init__(self,
+    password=None, **kwargs): super().__init__(**kwargs)``), which accepts mapped names only.
+    """
     init = _original_init(mapper)
     # The registry's default constructor takes **kwargs but accepts only mapped names. SQLAlchemy
     # renames it "__init__", so it is recognised by identity, not by name.
@@ -81,10 +84,12 @@ def _required_arguments(mapper: Mapper[Any]) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class KeywordNames:
-    """What ``model(**kwargs)`` accepts, as far as is known without configuring the mappers."""
+    """What ``model(**kwargs)`` accepts, as far as is known without configuring the mappers.
+
+    A constructor's ``**kwargs`` adds nothing: it is taken to forward to the mapped attributes.
+    """
 
     names: frozenset[str]
-    accepts_any: bool
     #: Whether the mappers were configured: until then a backref may still add a name.
     final: bool
 
@@ -97,8 +102,8 @@ def keyword_names(model: type) -> KeywordNames:
     """
     mapper: Mapper[Any] = sa_inspect(model)
     descriptors = set(mapper.all_orm_descriptors.keys()) - {"__mapper__"}
-    init_names, takes_any = _constructor_arguments(mapper)
-    return KeywordNames(frozenset(descriptors | init_names), takes_any, mapper.configured)
+    init_names, _ = _constructor_arguments(mapper)
+    return KeywordNames(frozenset(descriptors | init_names), mapper.configured)
 
 
 def backref_names(model: type) -> frozenset[str]:
@@ -131,7 +136,7 @@ def _inspect_model(model: type) -> ModelInfo:
     mapper: Mapper[Any] = sa_inspect(model)
     descriptors = set(mapper.all_orm_descriptors.keys()) - {"__mapper__"}
     names = set(mapper.attrs.keys()) | descriptors
-    init_names, takes_any = _constructor_arguments(mapper)
+    init_names, _ = _constructor_arguments(mapper)
     collections = tuple(
         rel.key
         for rel in mapper.relationships
@@ -150,6 +155,5 @@ def _inspect_model(model: type) -> ModelInfo:
         field_names=frozenset(names | init_names),
         column_keys=frozenset(mapper.column_attrs.keys()),
         collections=collections,
-        accepts_any_keyword=takes_any,
         required_arguments=_required_arguments(mapper),
     )

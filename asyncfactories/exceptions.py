@@ -5,7 +5,8 @@ Hierarchy::
     factory.errors.FactoryError
     └── FactoryError
         ├── ConfigurationError          (also TypeError)
-        ├── UnknownFieldError           (also TypeError)
+        │   ├── UnknownFieldError
+        │   └── SessionConflictError    (also RuntimeError)
         ├── UnknownStateError
         ├── MissingRequiredFieldError
         ├── SessionNotBoundError        (also RuntimeError)
@@ -27,6 +28,7 @@ __all__ = [
     "ConfigurationError",
     "FactoryError",
     "MissingRequiredFieldError",
+    "SessionConflictError",
     "SessionNotBoundError",
     "SessionTypeError",
     "UnknownFieldError",
@@ -51,15 +53,37 @@ class ConfigurationError(FactoryError, TypeError):
     """
 
 
-class UnknownFieldError(FactoryError, TypeError):
+class SessionConflictError(ConfigurationError, RuntimeError):
+    """A factory class sets both a session and ``Meta.sqlalchemy_session_factory``.
+
+    Raised when the class is defined. Also a ``RuntimeError``, as factory_boy raises for the
+    same mistake, and a ``ConfigurationError``.
+    """
+
+    def __init__(self, factory_name: str, session_option: str = "Meta.sqlalchemy_session") -> None:
+        self.factory_name = factory_name
+        self.session_option = session_option
+        super().__init__(
+            f"{factory_name}: set either {session_option} or Meta.sqlalchemy_session_factory, not both; "
+            f"keep the session in {session_option}, or remove it and let "
+            f"Meta.sqlalchemy_session_factory make one per call"
+        )
+
+
+class UnknownFieldError(ConfigurationError):
     """A declaration or keyword names something the model does not have.
 
     Raised when the class is defined (declarations, ``Trait`` contents), when a state is first
     used (``state_<name>()`` overrides) and when a factory is called (keywords), while
-    ``Meta.check_model`` is on. Also a ``TypeError``, as SQLAlchemy's constructor raises.
+    ``Meta.check_model`` is on. A keyword through a ``SubFactory`` (``author__nmae=``) is
+    checked against, and reported for, that SubFactory's factory. A ``ConfigurationError``
+    (polyfactory's ``ConfigurationException`` for the same mistake), so also a ``TypeError``, as
+    SQLAlchemy's constructor raises.
     """
 
-    def __init__(self, factory_name: str, field: str, valid_names: Iterable[str], where: str) -> None:
+    def __init__(
+        self, factory_name: str, field: str, valid_names: Iterable[str], where: str, *, via: str = ""
+    ) -> None:
         self.factory_name = factory_name
         self.field = field
         self.valid_names = sorted(valid_names)
@@ -68,7 +92,7 @@ class UnknownFieldError(FactoryError, TypeError):
             f"valid names are {', '.join(self.valid_names)}"
         )
         super().__init__(
-            f"{factory_name}: {where} {field!r} is not a mapped attribute, constructor argument, "
+            f"{factory_name}: {where} {field!r}{via} is not a mapped attribute, constructor argument, "
             f"Params entry or post-generation hook of the model; {hint} "
             f"(to allow unknown names, set Meta.check_model = False or __check_model__ = False)"
         )

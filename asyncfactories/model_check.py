@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from factory.declarations import Trait
+from factory.declarations import SubFactory, Trait
 
 from ._mapping import KeywordNames, backref_names, keyword_names, model_info
 from .exceptions import UnknownFieldError
@@ -55,13 +55,13 @@ def valid_names(factory: Any) -> frozenset[str]:
 
 
 def _unknown(factory: Any, names: list[str]) -> list[str]:
-    accepted = _accepted(factory)
-    if accepted.accepts_any:
-        return []
-    return [_root(name) for name in names if _root(name) not in accepted.names]
+    accepted = _accepted(factory).names
+    return [_root(name) for name in names if _root(name) not in accepted]
 
 
-def _check_names(factory: Any, names: Iterable[str], where: str, *, may_configure: bool) -> bool:
+def _check_names(
+    factory: Any, names: Iterable[str], where: str, *, may_configure: bool, via: tuple[str, str] | None = None
+) -> bool:
     """Raise ``UnknownFieldError`` for an unknown name; False if the verdict needs the mappers."""
     names = list(names)
     unknown = _unknown(factory, names)
@@ -74,7 +74,8 @@ def _check_names(factory: Any, names: Iterable[str], where: str, *, may_configur
             model_info(factory._meta.model)  # first use: configure the mappers, adding the backrefs
             unknown = _unknown(factory, names)
     if unknown:
-        raise UnknownFieldError(factory.__name__, unknown[0], valid_names(factory), where)
+        shown = f" (given to {via[0]} as {via[1]}{unknown[0]})" if via else ""
+        raise UnknownFieldError(factory.__name__, unknown[0], valid_names(factory), where, via=shown)
     return True
 
 
@@ -102,9 +103,43 @@ def check_factory(factory: Any, *, at_definition: bool = True) -> None:
     _deferred.discard(factory)
 
 
-def check_keywords(factory: Any, keywords: Iterable[str]) -> None:
-    """Check call keywords (and run a deferred class check first)."""
+def check_keywords(factory: Any, keywords: Iterable[str], *, via: tuple[str, str] | None = None) -> None:
+    """Check call keywords (and run a deferred class check first).
+
+    ``author__nmae`` is also checked as ``nmae`` against the factory of the ``author`` SubFactory;
+    ``via`` is then the factory called and the path so far, for the message.
+    """
     if factory in _deferred:
         check_factory(factory, at_definition=False)
-    if factory._meta.check_model:
-        _check_names(factory, keywords, "keyword", may_configure=True)
+    if not factory._meta.check_model:
+        return
+    keywords = list(keywords)
+    _check_names(factory, keywords, "keyword", may_configure=True, via=via)
+    for root, rests in _paths(keywords).items():
+        sub = _sub_factory(factory, root)
+        if sub is not None:
+            caller, prefix = via or (factory.__name__, "")
+            check_keywords(sub, rests, via=(caller, f"{prefix}{root}{_CHAIN}"))
+
+
+def _paths(keywords: list[str]) -> dict[str, list[str]]:
+    """``{"author": ["name", ...]}`` for each ``author__name`` whose root the call does not set."""
+    given = {name for name in keywords if _CHAIN not in name}
+    paths: dict[str, list[str]] = {}
+    for name in keywords:
+        root, _, rest = name.partition(_CHAIN)
+        if rest and root not in given:
+            paths.setdefault(root, []).append(rest)
+    return paths
+
+
+def _sub_factory(factory: Any, name: str) -> Any:
+    """The model factory of ``factory``'s SubFactory declaration ``name``, if it has one."""
+    declaration = factory._meta.pre_declarations.declarations.get(name)
+    if not isinstance(declaration, SubFactory):
+        return None
+    try:
+        sub = declaration.get_factory()
+    except Exception:  # an unresolvable path: factory_boy raises it where it always did
+        return None
+    return sub if getattr(sub, "_asyncfactories_model_factory", False) else None

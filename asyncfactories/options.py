@@ -16,7 +16,7 @@ from factory.alchemy import SQLAlchemyOptions
 from factory.base import OptionDefault
 
 from ._get_or_create import passing
-from .exceptions import ConfigurationError
+from .exceptions import ConfigurationError, SessionConflictError
 
 __all__ = [
     "CLASS_ALIASES",
@@ -81,10 +81,7 @@ def _check_persistence(meta: Any, value: object) -> None:
 
 def _check_session_factory(meta: Any, value: object) -> None:
     if value is not None and getattr(meta, "sqlalchemy_session", None) is not None:
-        raise ConfigurationError(
-            f"{_factory_name(meta)}: set either Meta.sqlalchemy_session or "
-            f"Meta.sqlalchemy_session_factory, not both"
-        )
+        raise SessionConflictError(_factory_name(meta))
 
 
 def _check_handler(meta: Any, value: object) -> None:
@@ -228,10 +225,7 @@ def _check_session_aliases(factory_name: str, attrs: dict[str, Any], values: dic
         shown = " and ".join(f"{where} = {source!r}" for where, source in given.items())
         raise ConfigurationError(f"{factory_name}: {shown} disagree; set only one of them")
     if values.get("sqlalchemy_session_factory") is not None:
-        raise ConfigurationError(
-            f"{factory_name}: set either {next(iter(given))} (Meta.sqlalchemy_session) or "
-            f"Meta.sqlalchemy_session_factory, not both"
-        )
+        raise SessionConflictError(factory_name, f"{next(iter(given))} (Meta.sqlalchemy_session)")
 
 
 def meta_from_class_body(factory_name: str, attrs: dict[str, Any], model: object | None) -> type:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
-from asyncfactories import ConfigurationError, ModelFactory, Sequence
+from asyncfactories import ConfigurationError, ModelFactory, Sequence, SessionConflictError
 from asyncfactories._definition import ModelFactoryMeta
 
 from .models import Account, User
@@ -256,5 +256,6 @@ async def test_a_session_alias_with_a_session_factory_fails_at_class_definition(
 ) -> None:
     meta = type("Meta", (), {"sqlalchemy_session_factory": async_sessionmaker(engine)})
     expected = r"set either __async_session__ .* or Meta\.sqlalchemy_session_factory, not both"
-    with pytest.raises(ConfigurationError, match=expected):
+    with pytest.raises(RuntimeError, match=expected) as raised:  # factory_boy's type, as SPEC §10 asks
         _account_factory("SessionAndFactoryFactory", Meta=meta, __async_session__=session)
+    assert type(raised.value) is SessionConflictError

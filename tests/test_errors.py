@@ -23,6 +23,7 @@ from asyncfactories import (
     MissingRequiredFieldError,
     ModelFactory,
     Require,
+    SessionConflictError,
     SessionNotBoundError,
     SessionTypeError,
     Trait,
@@ -35,7 +36,8 @@ from .models import User
 
 ERRORS: dict[str, tuple[type[Exception], ...]] = {
     "ConfigurationError": (TypeError,),
-    "UnknownFieldError": (TypeError,),
+    "UnknownFieldError": (ConfigurationError, TypeError),
+    "SessionConflictError": (ConfigurationError, TypeError, RuntimeError),
     "UnknownStateError": (),
     "MissingRequiredFieldError": (),
     "SessionNotBoundError": (RuntimeError,),
@@ -99,10 +101,6 @@ BAD_OPTIONS: dict[str, tuple[MetaOptions, str]] = {
         {"sqlalchemy_session_persistence": "autocommit"},
         "Meta.sqlalchemy_session_persistence must be one of None, 'flush' or 'commit', got 'autocommit'",
     ),
-    "session-and-factory": (
-        {"sqlalchemy_session": object(), "sqlalchemy_session_factory": lambda: None},
-        "set either Meta.sqlalchemy_session or Meta.sqlalchemy_session_factory, not both",
-    ),
     "handler-without-save_many": (
         {"persistence_handler": _NoSaveMany()},
         "has no save_many() method; give it 'async def save(session, instance)' and "
@@ -133,6 +131,27 @@ def test_a_bad_meta_option_fails_when_the_class_is_defined(options: MetaOptions,
     message = str(raised.value)
     assert message.startswith("BadOptionsFactory: ")
     assert expected in message
+
+
+def test_a_session_and_a_session_factory_is_a_runtime_error_as_in_factory_boy() -> None:
+    """SPEC §10: a migrated ``pytest.raises(RuntimeError)`` keeps passing."""
+    with pytest.raises(RuntimeError) as raised:
+        _define("BothSessionsFactory", {}, sqlalchemy_session=object(), sqlalchemy_session_factory=lambda: None)
+    assert type(raised.value) is SessionConflictError
+    assert isinstance(raised.value, ConfigurationError)
+    assert str(raised.value) == (
+        "BothSessionsFactory: set either Meta.sqlalchemy_session or Meta.sqlalchemy_session_factory, not both; "
+        "keep the session in Meta.sqlalchemy_session, or remove it and let Meta.sqlalchemy_session_factory "
+        "make one per call"
+    )
+
+
+def test_an_unknown_field_is_caught_as_a_configuration_error() -> None:
+    """SPEC §10: polyfactory's ``pytest.raises(ConfigurationException)`` maps to ``ConfigurationError``."""
+    with pytest.raises(ConfigurationError) as raised:
+        UserFactory.build(nmae="Ada")
+    assert type(raised.value) is UnknownFieldError
+    assert str(raised.value).startswith("UserFactory: keyword 'nmae' is not a mapped attribute")
 
 
 @pytest.mark.parametrize(

@@ -147,6 +147,54 @@ def test_an_unknown_deep_keyword_fails() -> None:
     _assert_unknown(raised, "PostFactory", "keyword", "auther")
 
 
+def test_a_keyword_through_a_sub_factory_is_checked_against_that_factory() -> None:
+    """SPEC §2.6: ``author__nmae`` is ``nmae`` for ``UserFactory``, the ``author`` SubFactory's."""
+    with pytest.raises(UnknownFieldError) as raised:
+        PostFactory.build(author__nmae="x")
+    error = raised.value
+    assert (type(error), error.factory_name, error.field) == (UnknownFieldError, "UserFactory", "nmae")
+    assert str(error).startswith(
+        "UserFactory: keyword 'nmae' (given to PostFactory as author__nmae) is not a mapped attribute"
+    )
+    assert "did you mean 'name'?" in str(error)
+
+
+def test_a_keyword_two_sub_factories_deep_names_the_innermost_factory() -> None:
+    with pytest.raises(UnknownFieldError) as raised:
+        CommentFactory.build(text="Hi", post__title="T", post__author__emial="x@test.example")
+    assert str(raised.value).startswith(
+        "UserFactory: keyword 'emial' (given to CommentFactory as post__author__emial) is not a mapped"
+    )
+    assert "did you mean 'email'?" in str(raised.value)
+
+
+async def test_a_keyword_through_a_sub_factory_fails_before_any_sql(
+    session: AsyncSession, statements: StatementLog
+) -> None:
+    with pytest.raises(UnknownFieldError, match=r"^UserFactory: keyword 'nmae' \(given to PostFactory"):
+        await PostFactory.create(session=session, author__nmae="x")
+    assert statements.statements == []
+
+
+def test_valid_keywords_through_sub_factories_pass() -> None:
+    comment = CommentFactory.build(post__author__name="Ada", post__author__admin=True, author__role="guest")
+    assert (comment.post.author.name, comment.post.author.role, comment.author.role) == ("Ada", "admin", "guest")
+
+
+def test_a_sub_factory_with_the_check_off_lets_its_keywords_through() -> None:
+    class LooseUserFactory(UserFactory):
+        class Meta:
+            check_model = False
+
+    class LoosePostFactory(ModelFactory[Post]):
+        author = SubFactory(LooseUserFactory)
+
+    with pytest.raises(TypeError) as raised:
+        LoosePostFactory.build(author__nmae="x")
+    assert not isinstance(raised.value, UnknownFieldError)
+    assert "'nmae' is an invalid keyword argument for User" in str(raised.value)
+
+
 # --------------------------------------------------------------------------- what is valid
 
 
@@ -218,6 +266,20 @@ class Dog(Animal):
     __mapper_args__ = {"polymorphic_identity": "dog"}  # noqa: RUF012
 
 
+class Account(LocalBase):
+    """The common custom constructor: one extra argument, the rest forwarded to SQLAlchemy's."""
+
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    password_hash: Mapped[str | None] = mapped_column(String(80))
+
+    def __init__(self, password: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if password is not None:
+            self.password_hash = f"hashed:{password}"
+
+
 class Loose(LocalBase):
     __tablename__ = "loose"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -236,8 +298,44 @@ def test_a_mapped_subclass_is_checked_against_its_own_and_inherited_attributes()
         DogFactory.build(bark=True)
 
 
-def test_a_model_whose_init_takes_any_keyword_accepts_any_name() -> None:
+class AccountFactory(ModelFactory[Account]):
+    name = "Ada"
+    password = "s3cret"  # the constructor's own argument
+
+
+def test_a_forwarding_kwargs_constructor_accepts_its_arguments_and_the_mapped_names() -> None:
+    """SPEC §2.6: ``**kwargs`` forwarded to SQLAlchemy's constructor accepts mapped names only."""
+    account = AccountFactory.build(name="Grace", password="other")
+    assert (account.name, account.password_hash) == ("Grace", "hashed:other")
+    assert AccountFactory.build(password_hash="given", password=None).password_hash == "given"
+
+
+def test_a_typo_through_a_forwarding_kwargs_constructor_is_an_unknown_field_error() -> None:
+    with pytest.raises(UnknownFieldError) as raised:
+        AccountFactory.build(nmae="Grace")
+    message = _assert_unknown(raised, "AccountFactory", "keyword", "nmae")
+    assert "did you mean 'name'?" in message
+
+
+def test_a_typo_declared_on_a_forwarding_kwargs_model_fails_when_the_class_is_defined() -> None:
+    with pytest.raises(UnknownFieldError) as raised:
+
+        class PasswrdFactory(ModelFactory[Account]):
+            passwrd = "s3cret"
+
+    message = _assert_unknown(raised, "PasswrdFactory", "declaration", "passwrd")
+    assert "did you mean 'password'" in message
+
+
+def test_a_kwargs_constructor_that_keeps_unknown_names_needs_check_model_off() -> None:
+    """A constructor that does not forward its ``**kwargs`` is the rare case: switch the check off."""
+    with pytest.raises(UnknownFieldError):
+
+        class CheckedLooseFactory(ModelFactory[Loose]):
+            whatever = 1
+
     class LooseFactory(ModelFactory[Loose]):
+        __check_model__ = False
         whatever = 1
 
     assert LooseFactory.build(anything_else=2).extras == {"whatever": 1, "anything_else": 2}

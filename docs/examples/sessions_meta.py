@@ -10,7 +10,7 @@ from sqlalchemy import String, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from asyncfactories import ConfigurationError, ModelFactory, Sequence
+from asyncfactories import ModelFactory, Sequence, SessionConflictError
 
 
 class Base(DeclarativeBase):
@@ -89,7 +89,7 @@ async def main() -> None:
         assert await session.scalar(select(func.count()).select_from(User)) == 3
 
     # --8<-- [start:both]
-    with pytest.raises(ConfigurationError, match="not both"):
+    with pytest.raises(SessionConflictError, match="not both"):  # also a RuntimeError
 
         class AmbiguousFactory(ModelFactory[User]):
             class Meta:
