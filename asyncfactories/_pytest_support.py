@@ -54,7 +54,6 @@ __all__ = [
     "run_in_private_loop",
     "runner_variant",
     "seed_for_test",
-    "snake_case",
     "sync_url",
     "temporary_sqlite_url",
 ]
@@ -264,11 +263,6 @@ def restart_sequences() -> None:
     """``_reset_seq()`` on every ``ModelFactory`` subclass: sequences start again at 0 / 1."""
     for klass in _factory_classes(ModelFactory):
         klass._reset_seq()
-
-
-def snake_case(name: str) -> str:
-    """``BlogPost`` → ``blog_post``, ``HTTPLog`` → ``http_log``."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
 
 # ----------------------------------------------------------------- loop-following fixtures

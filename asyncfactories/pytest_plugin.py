@@ -29,10 +29,9 @@ re-binds inside anyio's task for anyio tests.
 from __future__ import annotations
 
 import os
-import types
-from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar, overload
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, MetaData
@@ -41,6 +40,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
+from ._fixture_registry import close_registration, open_registration, register_fixture, variant_for
 from ._pytest_support import (
     DEFAULT_SEED,
     create_tables,
@@ -57,27 +57,16 @@ from ._pytest_support import (
     run_in_private_loop,
     runner_variant,
     seed_for_test,
-    snake_case,
     temporary_sqlite_url,
 )
 from .autogen import reset_unique_values
-from .exceptions import ConfigurationError
-from .factory import ModelFactory
 from .seeding import seed
 from .session import bind_session
 
 __all__ = ["af_engine", "af_metadata", "af_session", "af_sync_session", "register_fixture"]
 
-FactoryT = TypeVar("FactoryT", bound=type[ModelFactory[Any]])
-
 _SEED_KEY = pytest.StashKey[int]()
 _SYNC_SESSION_KEY = pytest.StashKey[Session]()
-_RESERVED_NAMES = frozenset({"request", "pytestconfig", "af_engine", "af_metadata", "af_session", "af_sync_session"})
-_OWN_FIXTURES_ATTRIBUTE = "_asyncfactories_fixture_names"
-
-#: The plugin managers of the runs now importing conftests or collecting (innermost last): the
-#: windows in which ``register_fixture`` adds fixtures. Runs nest under pytester.
-_managers: list[pytest.PytestPluginManager] = []
 
 # ----------------------------------------------------------------- hooks
 
@@ -105,34 +94,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("asyncfactories_metadata", "tables to create: package.module:Base.metadata")
 
 
-def _close_registration(config: pytest.Config) -> None:
-    if config.pluginmanager in _managers:
-        _managers.remove(config.pluginmanager)
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_load_initial_conftests(early_config: pytest.Config) -> Generator[None, None, None]:
     """``register_fixture`` in the initial conftests (and their ``pytest_plugins``) adds fixtures."""
-    _managers.append(early_config.pluginmanager)
+    open_registration(early_config.pluginmanager)
     try:
         return (yield)
     finally:
-        _close_registration(early_config)
+        close_registration(early_config.pluginmanager)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """From here to the end of collection, conftests and test modules may register fixtures."""
-    _managers.append(session.config.pluginmanager)
+    open_registration(session.config.pluginmanager)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Collected items keep the fixtures they have: later ``register_fixture`` calls do nothing."""
-    _close_registration(session.config)
+    close_registration(session.config.pluginmanager)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """In case collection never finished."""
-    _close_registration(session.config)
+    close_registration(session.config.pluginmanager)
 
 
 def _configured_url(config: pytest.Config) -> str | None:
@@ -224,19 +208,6 @@ def _af_sync_engine(af_engine: AsyncEngine) -> Iterator[Engine]:
 # ----------------------------------------------------------------- sessions
 
 
-def _variant_for(request: pytest.FixtureRequest, name: str, public: str) -> str:
-    """The variant of loop-following fixture ``name`` for the requesting test's event loop."""
-    runner = runner_variant(request)
-    if runner is None:
-        pytest.fail(
-            f"{public} is created in the test's event loop, but {request.node.nodeid} is not run by "
-            f"pytest-asyncio or anyio: make it an async test marked @pytest.mark.asyncio (or use "
-            f"asyncio_mode = auto) or @pytest.mark.anyio; sync tests use af_sync_session",
-            pytrace=False,
-        )
-    return f"{name}__{runner}"
-
-
 @asynccontextmanager
 async def _bound_rollback_session(af_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     """``af_session`` in the test's event loop, bound there (anyio: the binding reaches the test)."""
@@ -267,7 +238,7 @@ def af_session(request: pytest.FixtureRequest) -> Iterator[AsyncSession]:
     Every factory is bound to it for the test: ``await UserFactory.create()`` needs no session.
     ``expire_on_commit=False``: attributes stay readable after a commit.
     """
-    variant = _variant_for(request, "_af_session", "af_session")
+    variant = variant_for(request, "_af_session", "af_session")
     session: AsyncSession = request.getfixturevalue(variant)
     if variant.endswith("__anyio") or fixture_context_reaches_test():
         yield session  # bound by the async fixture, in the test's own context
@@ -303,122 +274,3 @@ def af_sync_session(request: pytest.FixtureRequest, _af_sync_engine: Engine) -> 
                 request.node.stash[_SYNC_SESSION_KEY] = session
                 request.getfixturevalue("_af_bind_sync_session__anyio")
             yield session
-
-
-# ----------------------------------------------------------------- register_fixture
-
-
-def _fixture_definitions(factory: type[ModelFactory[Any]], base: str) -> dict[str, Any]:
-    """``<base>_factory`` and ``<base>`` (one instance, created in the test's loop)."""
-
-    @asynccontextmanager
-    async def create_one(af_session: AsyncSession) -> AsyncIterator[Any]:
-        yield await factory.create(session=af_session)
-
-    def factory_fixture(request: pytest.FixtureRequest) -> type[ModelFactory[Any]]:
-        if runner_variant(request) is not None:
-            request.getfixturevalue("af_session")
-        return factory
-
-    def instance_fixture(request: pytest.FixtureRequest) -> Any:
-        return request.getfixturevalue(_variant_for(request, f"_af_{base}", base))
-
-    factory_fixture.__doc__ = f"{factory.__name__}, every factory bound to af_session (async tests)."
-    instance_fixture.__doc__ = f"One {factory._meta.model.__name__} created by {factory.__name__} in af_session."
-    create_one.__doc__ = instance_fixture.__doc__
-    return {
-        f"{base}_factory": pytest.fixture(factory_fixture, name=f"{base}_factory"),
-        base: pytest.fixture(instance_fixture, name=base),
-        **loop_following(f"_af_{base}", create_one),
-    }
-
-
-def _registered(manager: pytest.PytestPluginManager) -> dict[str, type[Any]]:
-    """Fixture name → factory, for every ``register_fixture`` of this run."""
-    taken: dict[str, type[Any]] = {}
-    for plugin in manager.get_plugins():
-        for fixture_name in getattr(plugin, _OWN_FIXTURES_ATTRIBUTE, ()):
-            taken[fixture_name] = plugin.factory
-    return taken
-
-
-def _check_names(factory: type[Any], names: list[str], manager: pytest.PytestPluginManager) -> bool:
-    """False if ``factory`` is already registered under these names; raise on a clash."""
-    registered = _registered(manager)
-    if all(registered.get(name) is factory for name in names):
-        return False
-    for name in names:
-        owner = registered.get(name)
-        if name in _RESERVED_NAMES or (owner is not None and owner is not factory):
-            taken_by = "pytest or asyncfactories" if owner is None else f"{owner.__module__}.{owner.__qualname__}"
-            suggestion = snake_case(factory.__name__.removesuffix("Factory")) or "other"
-            if suggestion in (names[0], name) or suggestion in _RESERVED_NAMES:
-                suggestion += "_2"
-            raise ConfigurationError(
-                f"register_fixture({factory.__name__}): the fixture name {name!r} is already taken by "
-                f"{taken_by}; pass name= to choose another, e.g. register_fixture({factory.__name__}, "
-                f"name={suggestion!r})"
-            )
-    return True
-
-
-def _instance_fixture_name(name: str) -> str:
-    """``name=`` names the instance fixture; ``"x_factory"`` (polyfactory's spelling) the factory's."""
-    suffix = "_factory"
-    return name[: -len(suffix)] if name.endswith(suffix) and len(name) > len(suffix) else name
-
-
-def _register(factory: type[ModelFactory[Any]], name: str | None) -> None:
-    is_factory = isinstance(factory, type) and issubclass(factory, ModelFactory)
-    model = factory._meta.model if is_factory else None
-    if model is None:
-        raise ConfigurationError(
-            f"register_fixture({getattr(factory, '__name__', factory)!r}) needs a concrete ModelFactory "
-            f"subclass with a model, e.g. register_fixture(UserFactory)"
-        )
-    base = _instance_fixture_name(name) if name is not None else snake_case(model.__name__)
-    if not base.isidentifier() or base.startswith("_"):
-        raise ConfigurationError(
-            f"register_fixture({factory.__name__}, name={name!r}): a fixture name must be a Python "
-            f"identifier not starting with '_'"
-        )
-    definitions = _fixture_definitions(factory, base)
-    if not _managers or not _check_names(factory, [base, f"{base}_factory"], _managers[-1]):
-        return
-    holder = types.ModuleType(f"asyncfactories.pytest_plugin[{base}]")
-    holder.__dict__.update(definitions)
-    holder.__dict__.update({"factory": factory, _OWN_FIXTURES_ATTRIBUTE: (base, f"{base}_factory")})
-    _managers[-1].register(holder, f"asyncfactories:{base}")
-
-
-@overload
-def register_fixture(factory: FactoryT, name: str | None = None) -> FactoryT: ...
-
-
-@overload
-def register_fixture(factory: None = None, name: str | None = None) -> Callable[[FactoryT], FactoryT]: ...
-
-
-def register_fixture(
-    factory: FactoryT | None = None, name: str | None = None
-) -> FactoryT | Callable[[FactoryT], FactoryT]:
-    """Add fixtures ``user_factory`` (the factory, bound to ``af_session``) and ``user`` (one instance).
-
-    Names come from the model in snake_case (``BlogPost`` → ``blog_post``), or from ``name=``:
-    ``name="author"`` gives ``author`` and ``author_factory``; ``name="author_factory"``
-    (polyfactory names the factory fixture) gives the same two.
-    Call it in ``conftest.py`` (``register_fixture(UserFactory)``) or use it as a class
-    decorator (``@register_fixture`` or ``@register_fixture(name="author")``); it returns the
-    factory. The fixtures are visible to the whole run, like a plugin's. A name already taken
-    by another factory raises ``ConfigurationError``. Outside a pytest run, or once the run
-    has collected its tests (which keep the fixtures they have), it only returns the factory.
-    """
-    if factory is None:
-
-        def decorator(klass: FactoryT) -> FactoryT:
-            _register(klass, name)
-            return klass
-
-        return decorator
-    _register(factory, name)
-    return factory

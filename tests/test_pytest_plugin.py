@@ -536,6 +536,31 @@ def test_register_fixture_works_in_any_conftest_and_test_module(pytester: pytest
     )
 
 
+def test_two_factories_of_one_model_register_side_by_side(pytester: pytest.Pytester) -> None:
+    _write_project(pytester, _prefix())
+    pytester.makeconftest(
+        """
+        from asyncfactories.pytest_plugin import register_fixture
+        from myapp.factories import UserFactory
+
+        class AdminUserFactory(UserFactory):
+            name = "root"
+
+        register_fixture(UserFactory)       # user, user_factory
+        register_fixture(UserFactory)       # the same factory again: nothing to do
+        register_fixture(AdminUserFactory)  # admin_user, admin_user_factory (same model)
+        """
+    )
+    pytester.makepyfile(
+        """
+        def test_both(user_factory, admin_user_factory, af_sync_session):
+            assert admin_user_factory.create_sync().name == "root"
+            assert user_factory.create_sync().name != "root"
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
 def test_a_fixture_name_clash_is_a_clear_error(pytester: pytest.Pytester) -> None:
     _write_project(pytester, _prefix())
     pytester.makeconftest(
@@ -547,8 +572,7 @@ def test_a_fixture_name_clash_is_a_clear_error(pytester: pytest.Pytester) -> Non
             pass
 
         register_fixture(UserFactory)
-        register_fixture(UserFactory)   # the same factory again: nothing to do
-        register_fixture(AdminFactory)  # same model, same names
+        register_fixture(AdminFactory, name="user")  # taken by UserFactory
         """
     )
     result = pytester.runpytest()

@@ -23,12 +23,13 @@ from asyncfactories._pytest_support import (
     resolve_database_url,
     restart_sequences,
     seed_for_test,
-    snake_case,
     sync_url,
 )
-from asyncfactories.pytest_plugin import _instance_fixture_name, register_fixture
+from asyncfactories._fixture_registry import instance_fixture_name, snake_case
+from asyncfactories.pytest_plugin import register_fixture
 
 from .factories import UserFactory
+from .models import Post, User
 
 ModelT = TypeVar("ModelT")
 
@@ -76,11 +77,11 @@ def test_an_unknown_async_driver_has_no_sync_twin() -> None:
 
 
 @pytest.mark.parametrize(
-    ("model_name", "fixture_name"),
+    ("class_name", "snake"),
     [("User", "user"), ("BlogPost", "blog_post"), ("HTTPLog", "http_log"), ("OAuth2Token", "o_auth2_token")],
 )
-def test_fixture_names_are_the_model_name_in_snake_case(model_name: str, fixture_name: str) -> None:
-    assert snake_case(model_name) == fixture_name
+def test_snake_case_splits_words_and_acronyms(class_name: str, snake: str) -> None:
+    assert snake_case(class_name) == snake
 
 
 def test_a_test_seed_depends_on_the_base_seed_and_the_node_id_only() -> None:
@@ -153,14 +154,40 @@ def test_register_fixture_rejects_a_name_that_is_no_identifier() -> None:
         register_fixture(UserFactory, name="my user")
 
 
+class AdminUserFactory(UserFactory):
+    pass
+
+
+class HTTPLogFactory(ModelFactory[Post]):
+    pass
+
+
+class Factory(ModelFactory[Post]):
+    pass
+
+
+class Users(ModelFactory[User]):
+    pass
+
+
 @pytest.mark.parametrize(
-    ("name", "instance_fixture"),
-    [("author", "author"), ("author_factory", "author"), ("factory", "factory"), ("_factory", "_factory")],
+    ("factory", "name", "instance_fixture"),
+    [
+        (UserFactory, None, "user"),
+        (AdminUserFactory, None, "admin_user"),  # not "user": two factories of one model coexist
+        (HTTPLogFactory, None, "http_log"),  # named after the factory, not its model (Post)
+        (Users, None, "users"),  # no Factory suffix: the whole class name
+        (Factory, None, "post"),  # nothing left of the class name: the model's
+        (UserFactory, "author", "author"),
+        (UserFactory, "author_factory", "author"),  # polyfactory's name= names the factory fixture
+        (UserFactory, "factory", "factory"),
+        (UserFactory, "_factory", "_factory"),
+    ],
 )
-def test_name_names_the_instance_fixture_or_with_factory_suffix_the_factory_fixture(
-    name: str, instance_fixture: str
+def test_fixture_names_come_from_the_factory_class_or_name(
+    factory: type[ModelFactory[object]], name: str | None, instance_fixture: str
 ) -> None:
-    assert _instance_fixture_name(name) == instance_fixture
+    assert instance_fixture_name(factory, name) == instance_fixture
 
 
 def test_register_fixture_after_collection_only_returns_the_factory() -> None:

@@ -20,3 +20,10 @@ async def test_previous_test_left_no_rows(af_session) -> None:
 @pytest.mark.asyncio
 async def test_instance_fixture(user) -> None:
     assert user.id is not None
+
+
+@pytest.mark.asyncio
+async def test_two_factories_of_one_model(user, admin_user, admin_user_factory) -> None:
+    assert user.email.startswith("user")
+    assert admin_user.email.startswith("admin")
+    assert (await admin_user_factory.create()).email.startswith("admin")
