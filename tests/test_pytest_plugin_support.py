@@ -15,6 +15,7 @@ from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 from asyncfactories import ConfigurationError, ModelFactory
+from asyncfactories._fixture_registry import instance_fixture_name, snake_case
 from asyncfactories._pytest_support import (
     DATABASE_URL_ENV,
     async_url,
@@ -25,7 +26,6 @@ from asyncfactories._pytest_support import (
     seed_for_test,
     sync_url,
 )
-from asyncfactories._fixture_registry import instance_fixture_name, snake_case
 from asyncfactories.pytest_plugin import register_fixture
 
 from .factories import UserFactory
