@@ -22,6 +22,7 @@ __all__ = [
     "CLASS_ALIASES",
     "PERSISTENCE_MODES",
     "SESSION_ALIASES",
+    "UNSUPPORTED_ALIASES",
     "ModelFactoryOptions",
     "meta_from_class_body",
 ]
@@ -39,6 +40,14 @@ def _negated(value: Any) -> Any:
 def _handler(value: Any) -> Any:
     """polyfactory accepts a persistence class as well as an instance."""
     return value() if isinstance(value, type) else value
+
+
+def _persistence_method(value: Any) -> Any:
+    """polyfactory's ``SQLAlchemyPersistenceMethod.FLUSH`` / ``.COMMIT`` (or their strings)."""
+    mode = getattr(value, "value", value)
+    if mode not in ("flush", "commit"):
+        raise ValueError("use SQLAlchemyPersistenceMethod.FLUSH or .COMMIT, or 'flush' / 'commit'")
+    return mode
 
 
 #: polyfactory's class attributes, read once when the class is defined:
@@ -59,6 +68,31 @@ CLASS_ALIASES: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "__set_as_default_factory_for_type__": ("default_for_model", _same),
     "__async_persistence__": ("persistence_handler", _handler),
     "__sync_persistence__": ("persistence_handler", _handler),
+    "__persistence_method__": ("sqlalchemy_session_persistence", _persistence_method),
+}
+
+#: polyfactory's options with no asyncfactories equivalent: ``alias -> what to do instead``.
+#: Each raises ``ConfigurationError`` when a class body sets it, rather than being ignored.
+UNSUPPORTED_ALIASES: dict[str, str] = {
+    "__set_primary_key__": (
+        "autoincrement and Identity primary keys are left to the database and other primary keys "
+        "are generated; remove it, or declare the key yourself, e.g. id = Sequence(lambda n: n + 1)"
+    ),
+    "__set_foreign_keys__": (
+        "foreign keys are never invented, they are set through their relationship; remove it, and "
+        "set a key with a SubFactory on the relationship or a keyword (author_id=...)"
+    ),
+    "__set_association_proxy__": (
+        "association proxies are not generated; remove it, and fill one with a keyword or a "
+        "post_generation hook"
+    ),
+    "__use_examples__": "pydantic field examples do not apply to SQLAlchemy models; remove it",
+    "__by_name__": "pydantic field aliases do not apply to SQLAlchemy models; remove it",
+    "__forward_references__": "SQLAlchemy resolves a model's annotations itself; remove it",
+    "__base_factory_overrides__": (
+        "to choose the factory used for a model's relationships, set Meta.default_for_model = True "
+        "(__set_as_default_factory_for_type__ = True) on that factory"
+    ),
 }
 
 #: Aliases of ``Meta.sqlalchemy_session``, read at call time (see ``session.py``).
@@ -237,10 +271,20 @@ def meta_from_class_body(factory_name: str, attrs: dict[str, Any], model: object
     values: dict[str, Any] = {}
     if user_meta is not None:
         values = {key: value for key, value in vars(user_meta).items() if not key.startswith("__")}
+    unsupported = sorted(UNSUPPORTED_ALIASES.keys() & attrs.keys())
+    if unsupported:
+        alias = unsupported[0]
+        raise ConfigurationError(
+            f"{factory_name}: {alias} is a polyfactory option that asyncfactories does not support: "
+            f"{UNSUPPORTED_ALIASES[alias]}"
+        )
     for alias, (option, convert) in CLASS_ALIASES.items():
         if alias not in attrs:
             continue
-        value = convert(attrs[alias])
+        try:
+            value = convert(attrs[alias])
+        except ValueError as error:
+            raise ConfigurationError(f"{factory_name}: {alias} = {attrs[alias]!r} is not valid: {error}") from None
         if option in values and values[option] != value:
             raise ConfigurationError(
                 f"{factory_name}: {alias} = {attrs[alias]!r} disagrees with Meta.{option} = "

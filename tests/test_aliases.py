@@ -7,12 +7,15 @@ from typing import Any
 
 import faker
 import pytest
+from polyfactory.factories.base import BaseFactory
+from polyfactory.factories.sqlalchemy_factory import SQLAlchemyFactory, SQLAlchemyPersistenceMethod
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from asyncfactories import ConfigurationError, ModelFactory, Sequence, SessionConflictError
 from asyncfactories._definition import ModelFactoryMeta
+from asyncfactories.options import CLASS_ALIASES, SESSION_ALIASES, UNSUPPORTED_ALIASES
 
 from .models import Account, User
 from .readback import fetch_all
@@ -259,3 +262,63 @@ async def test_a_session_alias_with_a_session_factory_fails_at_class_definition(
     with pytest.raises(RuntimeError, match=expected) as raised:  # factory_boy's type, as SPEC §10 asks
         _account_factory("SessionAndFactoryFactory", Meta=meta, __async_session__=session)
     assert type(raised.value) is SessionConflictError
+
+
+# ----------------------------------------------------------------- persistence method, unsupported options
+
+PERSISTENCE_METHODS = [
+    (SQLAlchemyPersistenceMethod.FLUSH, "flush"),
+    (SQLAlchemyPersistenceMethod.COMMIT, "commit"),
+    ("flush", "flush"),
+    ("commit", "commit"),
+]
+
+
+@pytest.mark.parametrize(("given", "mode"), PERSISTENCE_METHODS, ids=[repr(given) for given, _ in PERSISTENCE_METHODS])
+def test_persistence_method_alias_sets_the_persistence_mode(given: Any, mode: str) -> None:
+    factory = _account_factory(__persistence_method__=given)
+    assert factory._meta.sqlalchemy_session_persistence == mode
+
+
+async def test_persistence_method_commit_commits(session: AsyncSession, fresh_session: AsyncSession) -> None:
+    factory = _account_factory("CommittingAccountFactory", __persistence_method__=SQLAlchemyPersistenceMethod.COMMIT)
+    account = await factory.create(session=session)
+    assert not session.in_transaction()  # committed by the factory, not by the test
+    assert await fetch_all(fresh_session, select(Account.id)) == [account.id]
+
+
+def test_a_bad_persistence_method_fails_at_class_definition() -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        _account_factory("BadMethodFactory", __persistence_method__="save")
+    assert str(raised.value) == (
+        "BadMethodFactory: __persistence_method__ = 'save' is not valid: use "
+        "SQLAlchemyPersistenceMethod.FLUSH or .COMMIT, or 'flush' / 'commit'"
+    )
+
+
+def test_persistence_method_disagreeing_with_meta_fails() -> None:
+    meta = type("Meta", (), {"sqlalchemy_session_persistence": "flush"})
+    with pytest.raises(ConfigurationError, match=r"disagrees with Meta.sqlalchemy_session_persistence = 'flush'"):
+        _account_factory("TwoModesFactory", __persistence_method__="commit", Meta=meta)
+
+
+@pytest.mark.parametrize("alias", sorted(UNSUPPORTED_ALIASES))
+@pytest.mark.parametrize("value", [True, False])
+def test_an_unsupported_polyfactory_option_fails_at_class_definition(alias: str, value: bool) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        _account_factory("PortedFactory", **{alias: value})
+    assert str(raised.value) == (
+        f"PortedFactory: {alias} is a polyfactory option that asyncfactories does not support: "
+        f"{UNSUPPORTED_ALIASES[alias]}"
+    )
+
+
+#: polyfactory options asyncfactories reads under the same name, with no alias needed.
+NATIVE = {"__random__"}
+
+
+@pytest.mark.parametrize("key", sorted(set(SQLAlchemyFactory.__config_keys__) | set(BaseFactory.__config_keys__)))
+def test_no_polyfactory_option_is_silently_ignored(key: str) -> None:
+    """Every key polyfactory's SQLAlchemyFactory configures is an alias, native, or an error."""
+    known = CLASS_ALIASES.keys() | set(SESSION_ALIASES) | UNSUPPORTED_ALIASES.keys() | NATIVE
+    assert key in known, f"polyfactory's {key} is neither an alias nor rejected: add it to options.py"

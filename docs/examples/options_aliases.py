@@ -32,14 +32,16 @@ class MetaBase(ModelFactory[T]):  # factory_boy style
         abstract = True
         check_model = True
         sqlalchemy_session_persistence = "commit"
+        max_depth = 1
 
 
 class DunderBase(ModelFactory[T]):  # polyfactory style: the same options
     __is_base_factory__ = True
     __check_model__ = True
+    __persistence_method__ = "commit"  # or polyfactory's SQLAlchemyPersistenceMethod.COMMIT
 
     class Meta:  # an option without an alias is set in Meta, next to the aliases
-        sqlalchemy_session_persistence = "commit"
+        max_depth = 1
 # --8<-- [end:two-spellings]
 
 
@@ -48,7 +50,7 @@ class UserFactory(DunderBase[User]):
 
 
 async def main() -> None:
-    for option in ("abstract", "check_model", "sqlalchemy_session_persistence"):
+    for option in ("abstract", "check_model", "sqlalchemy_session_persistence", "max_depth"):
         assert getattr(MetaBase._meta, option) == getattr(DunderBase._meta, option)
 
     # --8<-- [start:disagree]
@@ -60,6 +62,19 @@ async def main() -> None:
             class Meta:
                 check_model = True
     # --8<-- [end:disagree]
+
+    # --8<-- [start:unsupported]
+    with pytest.raises(ConfigurationError) as raised:
+
+        class KeylessFactory(ModelFactory[User]):
+            __set_primary_key__ = False
+
+    assert str(raised.value) == (
+        "KeylessFactory: __set_primary_key__ is a polyfactory option that asyncfactories does not "
+        "support: autoincrement and Identity primary keys are left to the database and other primary "
+        "keys are generated; remove it, or declare the key yourself, e.g. id = Sequence(lambda n: n + 1)"
+    )
+    # --8<-- [end:unsupported]
 
     engine = create_async_engine("sqlite+aiosqlite://")
     async with engine.begin() as connection:
