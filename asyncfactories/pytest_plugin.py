@@ -59,6 +59,7 @@ from ._pytest_support import (
     seed_for_test,
     temporary_sqlite_url,
 )
+from ._urls import display_url
 from .autogen import reset_unique_values
 from .seeding import seed
 from .session import bind_session
@@ -126,10 +127,10 @@ def _configured_url(config: pytest.Config) -> str | None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    """One header line: the database (password hidden) and the base seed."""
+    """One header line: the database (password and secret query values hidden) and the base seed."""
     url = _configured_url(config)
     try:
-        shown = make_url(url).render_as_string(hide_password=True) if url else "a temporary SQLite file"
+        shown = display_url(make_url(url)) if url else "a temporary SQLite file"
     except ArgumentError:
         shown = "an invalid URL"
     return f"asyncfactories: database={shown}, seed={config.getoption('af_seed')}"

@@ -478,8 +478,13 @@ def test_fixtures_lists_the_plugin_and_registered_fixtures(pytester: pytest.Pyte
         (None, None, "postgresql+asyncpg://app:***@ini.example/test"),
         ("sqlite+aiosqlite:///env.db", None, "sqlite+aiosqlite:///env.db"),
         ("sqlite+aiosqlite:///env.db", "sqlite+aiosqlite:///option.db", "sqlite+aiosqlite:///option.db"),
+        (
+            "postgresql+asyncpg://app@env.example/test?password=secret&sslmode=require",
+            None,
+            "postgresql+asyncpg://app@env.example/test?password=***&sslmode=require",
+        ),
     ],
-    ids=["ini", "env-over-ini", "option-over-env"],
+    ids=["ini", "env-over-ini", "option-over-env", "query-password"],
 )
 def test_the_header_shows_the_database_first_found_and_hides_passwords(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, env: str | None, option: str | None, shown: str

@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .. import __version__
 from ..linting import LintReport, discover_factories, lint
 from .database import DEFAULT_SEED_URL, connect_engine, create_tables, parse_url
 from .errors import CliError
@@ -24,6 +25,7 @@ LINT_DEFAULT_URL = "sqlite+aiosqlite://"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="asyncfactories", message="%(prog)s %(version)s")
 def cli() -> None:
     """Seed, lint and scaffold asyncfactories factories."""
 
@@ -66,6 +68,11 @@ def seed(
 async def _lint(modules: list[str], url_text: str | None) -> LintReport:
     loaded = [import_module(name) for name in modules]
     factories = [factory for module in loaded for factory in discover_factories(module)]
+    if not factories:
+        raise CliError(
+            f"no factories found in {', '.join(modules)}: lint checks the ModelFactory subclasses with a model "
+            f"that a module defines or imports"
+        )
     url = parse_url(url_text or LINT_DEFAULT_URL)
     engine = await connect_engine(url)
     try:

@@ -8,6 +8,7 @@ from sqlalchemy import URL, MetaData, event, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from .._urls import display_url, scrub_secrets
 from .errors import CliError
 
 __all__ = ["DEFAULT_SEED_URL", "connect_engine", "create_tables", "display", "parse_url"]
@@ -24,23 +25,31 @@ def parse_url(text: str) -> URL:
     """Parse ``text``; a URL without an async driver gets the usual one for its database."""
     try:
         url = make_url(text)
-    except ArgumentError as error:
+    except (ArgumentError, ValueError) as error:
         # Not echoed: a URL that does not parse may still hold a password.
-        raise CliError("malformed database URL: expected e.g. postgresql://user:password@host/dbname") from error
-    backend, driver = url.get_backend_name(), url.get_driver_name()
+        detail = "the port must be a number; " if isinstance(error, ValueError) else ""
+        example = "postgresql://user:password@host:5432/dbname"
+        raise CliError(f"malformed database URL: {detail}expected e.g. {example}") from None
+    try:
+        backend, driver = url.get_backend_name(), url.get_driver_name()
+    except NoSuchModuleError:
+        raise CliError(
+            f"unknown database {url.get_backend_name()!r} in {display(url)}: use postgresql://, mysql://, "
+            f"mariadb:// or sqlite:///path (with an async driver, e.g. postgresql+asyncpg://)"
+        ) from None
     if (not driver or driver == url.get_backend_name() or driver in _SYNC_DRIVERS) and backend in _ASYNC_DRIVERS:
         url = url.set(drivername=f"{backend}+{_ASYNC_DRIVERS[backend]}")
     return url
 
 
 def display(url: URL) -> str:
-    """The URL as shown to a person: never with its password."""
-    return url.render_as_string(hide_password=True)
+    """The URL as shown to a person: never with its password or a secret query value."""
+    return display_url(url)
 
 
 def scrub(message: str, url: URL) -> str:
-    """Remove the URL's password from a driver's message, should it appear there."""
-    return message.replace(url.password, "***") if isinstance(url.password, str) and url.password else message
+    """Remove the URL's secrets from a driver's message, should they appear there."""
+    return scrub_secrets(message, url)
 
 
 def _enable_sqlite_savepoints(engine: AsyncEngine) -> None:

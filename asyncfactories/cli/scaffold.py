@@ -14,6 +14,7 @@ from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapper, RelationshipDirection
 
 from .._mapping import is_mapped_class, model_info
+from .errors import CliError
 
 __all__ = ["render_factories"]
 
@@ -97,6 +98,11 @@ def _import_lines(module_name: str, names: list[str]) -> list[str]:
 def render_factories(module: ModuleType) -> str:
     """The source of a factory module for every mapped model of ``module``."""
     models = _ordered(mapped_models(module))
+    if not models:
+        raise CliError(
+            f"no mapped models in {module.__name__}: scaffold writes factories for the mapped classes "
+            f"defined in the module itself; name the module that defines them"
+        )
     factories = {model: f"{model.__name__}Factory" for model in models}
     bodies = [_factory_source(model, factories) for model in models]
     uses_subfactory = any("SubFactory(" in line for body in bodies for line in body)

@@ -19,7 +19,7 @@ from factory.declarations import RelatedFactory, SubFactory
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from sqlalchemy import MetaData, func, select
+from sqlalchemy import URL, Connection, MetaData, func, inspect, select
 from sqlalchemy import Table as SqlTable
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -145,6 +145,24 @@ async def _seed_target(
     await asyncio.gather(*(worker() for _ in range(max(1, jobs))))
 
 
+async def _check_tables_exist(engine: AsyncEngine, tables: list[SqlTable], url: URL) -> None:
+    """One line naming the missing tables, rather than the database's error on the first INSERT."""
+
+    def missing(connection: Connection) -> list[str]:
+        inspector = inspect(connection)
+        return [table.fullname for table in tables if not inspector.has_table(table.name, schema=table.schema)]
+
+    async with engine.connect() as connection:
+        absent = await connection.run_sync(missing)
+    if absent:
+        quoted = [repr(name) for name in absent[:3]] + ([f"{len(absent) - 3} more"] if len(absent) > 3 else [])
+        names = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+        subject = f"table {names} does" if len(absent) == 1 else f"tables {names} do"
+        raise CliError(
+            f"{subject} not exist in {display(url)}; pass --create-tables to create the models' missing tables"
+        )
+
+
 async def _count_rows(engine: AsyncEngine, tables: list[SqlTable]) -> dict[str, int]:
     async with engine.connect() as connection:
         counts = {}
@@ -170,9 +188,10 @@ async def run_seed(targets: list[Target], options: SeedOptions, console: Console
     try:
         if options.create_tables:
             await create_tables(engine, _metadatas(targets))
+        tables = _tables(targets)
+        await _check_tables_exist(engine, tables, url)
         if options.seed is not None:
             seeding.seed(options.seed)
-        tables = _tables(targets)
         before = await _count_rows(engine, tables)
         _continue_after_existing_rows(targets, before)
         result = SeedResult()

@@ -86,11 +86,12 @@ class AuthorFactory(ModelFactory[Author]):
 
 @pytest.fixture(scope="session")
 def cli_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding ``cli_models``, ``cli_factories`` and ``cli_broken``."""
+    """A folder holding ``cli_models``, ``cli_factories``, ``cli_broken`` and ``cli_empty``."""
     folder = tmp_path_factory.mktemp("cli_project")
     (folder / "cli_models.py").write_text(MODELS)
     (folder / "cli_factories.py").write_text(FACTORIES)
     (folder / "cli_broken.py").write_text(BROKEN_FACTORIES)
+    (folder / "cli_empty.py").write_text('"""Neither models nor factories."""\nVALUE = 1\n')
     return folder
 
 
@@ -99,7 +100,7 @@ def in_project(cli_project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     """Run in-process commands from the project folder, as a user would from a shell."""
     monkeypatch.chdir(cli_project)
     yield cli_project
-    for name in ("cli_models", "cli_factories", "cli_broken", "cli_scaffolded"):
+    for name in ("cli_models", "cli_factories", "cli_broken", "cli_empty", "cli_scaffolded"):
         sys.modules.pop(name, None)
     if str(cli_project) in sys.path:
         sys.path.remove(str(cli_project))

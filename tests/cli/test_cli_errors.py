@@ -26,6 +26,30 @@ CASES = {
         "malformed database URL",
     ),
     "unknown driver": (["seed", "cli_factories:AuthorFactory", "--url", "postgresql+nodriver://x@h/db"], "cannot use"),
+    "unknown database": (
+        ["seed", "cli_factories:AuthorFactory", "--url", f"foo://u:{SECRET}@127.0.0.1/db"],
+        "unknown database 'foo' in foo://u:***@127.0.0.1/db: use postgresql://, mysql://, mariadb:// or "
+        "sqlite:///path (with an async driver, e.g. postgresql+asyncpg://)",
+    ),
+    "port not a number": (
+        ["seed", "cli_factories:AuthorFactory", "--url", f"postgresql+asyncpg://u:{SECRET}@127.0.0.1:notaport/db"],
+        "malformed database URL: the port must be a number; expected e.g. "
+        "postgresql://user:password@host:5432/dbname",
+    ),
+    "password in the query": (
+        ["seed", "cli_factories:AuthorFactory", "--url", f"postgresql://app@127.0.0.1:9/app?password={SECRET}"],
+        "cannot connect to postgresql+asyncpg://app@127.0.0.1:9/app?password=***",
+    ),
+    "lint: no factories": (
+        ["lint", "cli_empty"],
+        "asyncfactories: error: no factories found in cli_empty: lint checks the ModelFactory subclasses "
+        "with a model that a module defines or imports",
+    ),
+    "scaffold: no models": (
+        ["scaffold", "cli_empty"],
+        "asyncfactories: error: no mapped models in cli_empty: scaffold writes factories for the mapped "
+        "classes defined in the module itself; name the module that defines them",
+    ),
     "lint unknown module": (["lint", "no_such_module"], "cannot import module 'no_such_module'"),
     "lint unreachable": (
         ["lint", "cli_factories", "--url", f"mysql://root:{SECRET}@127.0.0.1:9/x"],
