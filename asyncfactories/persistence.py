@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapper, RelationshipProperty, Session, SessionTransac
 from sqlalchemy.orm.attributes import init_collection
 
 from ._mapping import model_info
+from ._unique_hint import unique_violation_note
 from .bulk import write_in_bulk
 from .eager import needs_unit_of_work
 
@@ -296,6 +297,8 @@ def persist_call(
                 _write(session, call)
         except DBAPIError as exc:
             add_note(exc, failure_note(label, call.created or []))
+            if hint := unique_violation_note(exc, getattr(mapper.local_table, "metadata", None)):
+                add_note(exc, hint)
             raise
         expire_collections_joined_by_key(session, call.created)
         if mode == "commit":

@@ -208,3 +208,37 @@ async def test_protected_create_after_a_commit_is_not_committed_by_its_savepoint
     await session.rollback()
 
     assert await column_values(fresh_session, User.id) == [(kept_id,)]
+
+
+def unique_hint(error: BaseException) -> str:
+    return next(note for note in getattr(error, "__notes__", []) if "must be unique" in note)
+
+
+async def test_unique_violation_note_names_the_column_and_suggests_a_sequence(
+    session: AsyncSession, committed_email: str
+) -> None:
+    with pytest.raises(IntegrityError) as raised:
+        await UserFactory.create(session=session, email=committed_email)
+
+    assert unique_hint(raised.value) == (
+        "asyncfactories: users.email must be unique and a value repeated one already written. Give email "
+        'values that never repeat: email = factory.Sequence(lambda n: f"email-{n}"), or a generator that '
+        "does not repeat, e.g. factory.LazyFunction(lambda: fake.unique.<provider>()) with Faker's unique proxy"
+    )
+
+
+async def test_unique_violation_of_the_primary_key_suggests_an_integer_sequence(session: AsyncSession) -> None:
+    taken = await UserFactory.create(session=session)
+    with pytest.raises(IntegrityError) as raised:
+        await UserFactory.create(session=session, id=taken.id)
+
+    assert "users.id must be unique" in unique_hint(raised.value)
+    assert "id = factory.Sequence(lambda n: n)" in unique_hint(raised.value)
+
+
+async def test_other_integrity_errors_get_no_unique_note(session: AsyncSession) -> None:
+    with pytest.raises(IntegrityError) as raised:
+        await UserFactory.create(session=session, name=None)
+
+    assert not [note for note in getattr(raised.value, "__notes__", []) if "must be unique" in note]
+    assert "UserFactory.create(" in notes(raised.value)

@@ -39,8 +39,9 @@ async def main() -> None:
 
         with pytest.raises(IntegrityError) as caught:  # SQLAlchemy's own error, not wrapped
             await UserFactory.create(session=session, email="alice@example.com")
-        note = caught.value.__notes__[-1]
-        assert note.startswith("asyncfactories: UserFactory.create(email='alice@example.com') failed")
+        call_note, unique_note = caught.value.__notes__
+        assert call_note.startswith("asyncfactories: UserFactory.create(email='alice@example.com') failed")
+        assert unique_note.startswith("asyncfactories: users.email must be unique")
 
         bob = await UserFactory.create(session=session)  # the session is still usable
         await session.commit()
