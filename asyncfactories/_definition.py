@@ -119,11 +119,36 @@ class ModelFactoryMeta(_MetaclassBase):
         if new_class._meta.model is not None:
             _install_field_generators(new_class, attrs)
         check_state_definitions(new_class)
+        _check_collection_options(new_class, meta, attrs)
         model_check.check_factory(new_class)
         _apply_randomness_options(new_class)
         _speed_up_fakers(new_class)
         register_factory(new_class)  # a candidate default factory for its model (see docs/guides/zero-config.md)
         return new_class
+
+
+#: Options that only shape the collections ``set_relationships`` fills.
+COLLECTION_OPTIONS = ("min_collection_length", "max_collection_length", "randomize_collection_length")
+
+
+def _check_collection_options(factory: Any, own_meta: type, attrs: dict[str, Any]) -> None:
+    """A collection-length option set while ``set_relationships`` is off would do nothing."""
+    given = [name for name in COLLECTION_OPTIONS if name in vars(own_meta)]
+    meta = factory._meta
+    if not given or meta.abstract or (meta.set_relationships and meta.auto_fields):
+        return  # an abstract base may set them for subclasses that turn set_relationships on
+    name = given[0]
+    written = f"__{name}__" if f"__{name}__" in attrs else f"Meta.{name}"
+    if not meta.auto_fields:
+        raise ConfigurationError(
+            f"{factory.__name__}: {written} has no effect while auto_fields is False; remove it, "
+            f"or set auto_fields = True and set_relationships = True to fill the collections"
+        )
+    raise ConfigurationError(
+        f"{factory.__name__}: {written} has no effect while set_relationships is False (the default "
+        f"here, unlike polyfactory's): set Meta.set_relationships = True (or __set_relationships__ = "
+        f"True) to fill the model's collections, or remove {written}"
+    )
 
 
 def _speed_up_fakers(factory: Any) -> None:

@@ -64,6 +64,11 @@ def _account_factory(name: str = "AliasedFactory", **attrs: Any) -> Any:
     return ModelFactoryMeta(name, (ModelFactory,), body)
 
 
+def _enabling(option: str) -> dict[str, Any]:
+    """The collection-length options need ``set_relationships`` on, or the class is an error."""
+    return {"__set_relationships__": True} if option.endswith("collection_length") else {}
+
+
 def _alias_id(row: tuple[str, Any, str, Any]) -> str:
     alias, given, _option, _value = row
     return f"{alias}={given!r}" if not isinstance(given, faker.Faker) else alias
@@ -71,7 +76,7 @@ def _alias_id(row: tuple[str, Any, str, Any]) -> str:
 
 @pytest.mark.parametrize(("alias", "given", "option", "expected"), ALIASES, ids=[_alias_id(row) for row in ALIASES])
 def test_each_alias_sets_its_meta_option(alias: str, given: Any, option: str, expected: Any) -> None:
-    factory = _account_factory(**{alias: given})
+    factory = _account_factory(**_enabling(option), **{alias: given})
     assert getattr(factory._meta, option) == expected
 
 
@@ -156,7 +161,7 @@ def test_an_alias_disagreeing_with_meta_fails_at_class_definition(
 @pytest.mark.parametrize(("alias", "given", "option", "expected"), ALIASES, ids=[_alias_id(row) for row in ALIASES])
 def test_an_alias_agreeing_with_meta_is_fine(alias: str, given: Any, option: str, expected: Any) -> None:
     meta = type("Meta", (), {option: expected})
-    factory = _account_factory("AgreeingFactory", Meta=meta, **{alias: given})
+    factory = _account_factory("AgreeingFactory", Meta=meta, **_enabling(option), **{alias: given})
     assert getattr(factory._meta, option) == expected
 
 
@@ -322,3 +327,47 @@ def test_no_polyfactory_option_is_silently_ignored(key: str) -> None:
     """Every key polyfactory's SQLAlchemyFactory configures is an alias, native, or an error."""
     known = CLASS_ALIASES.keys() | set(SESSION_ALIASES) | UNSUPPORTED_ALIASES.keys() | NATIVE
     assert key in known, f"polyfactory's {key} is neither an alias nor rejected: add it to options.py"
+
+
+COLLECTION_OPTIONS = {
+    "min, by alias": ({"__min_collection_length__": 3}, "__min_collection_length__"),
+    "max, in Meta": ({"Meta": type("Meta", (), {"max_collection_length": 9})}, "Meta.max_collection_length"),
+    "randomize, by alias": ({"__randomize_collection_length__": True}, "__randomize_collection_length__"),
+    "set_relationships off explicitly": (
+        {"__set_relationships__": False, "__min_collection_length__": 2},
+        "__min_collection_length__",
+    ),
+}
+
+
+@pytest.mark.parametrize(("attrs", "written"), list(COLLECTION_OPTIONS.values()), ids=list(COLLECTION_OPTIONS))
+def test_collection_length_options_without_set_relationships_fail_at_class_definition(
+    attrs: dict[str, Any], written: str
+) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        _account_factory("SilentFactory", **attrs)
+    assert str(raised.value) == (
+        f"SilentFactory: {written} has no effect while set_relationships is False (the default here, "
+        f"unlike polyfactory's): set Meta.set_relationships = True (or __set_relationships__ = True) to "
+        f"fill the model's collections, or remove {written}"
+    )
+
+
+def test_collection_length_options_without_auto_fields_name_both_options() -> None:
+    with pytest.raises(
+        ConfigurationError,
+        match=r"SilentFactory: __min_collection_length__ has no effect while "
+        r"auto_fields is False; remove it, or set auto_fields = True and set_relationships = True",
+    ):
+        _account_factory(
+            "SilentFactory",
+            __min_collection_length__=3,
+            __set_relationships__=True,
+            Meta=type("Meta", (), {"auto_fields": False}),
+        )
+
+
+def test_an_abstract_base_may_set_collection_lengths_for_its_subclasses() -> None:
+    base = _account_factory("CollectionBase", __is_base_factory__=True, __min_collection_length__=3)
+    child = ModelFactoryMeta("ChildFactory", (base,), {"__module__": __name__, "__set_relationships__": True})
+    assert (child._meta.min_collection_length, child._meta.set_relationships) == (3, True)

@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.Abort:
-        click.echo("asyncfactories: aborted", err=True)
+        click.echo("asyncfactories: interrupted", err=True)
         sys.exit(INTERRUPTED_EXIT)
     except click.UsageError as error:
         command = f" {error.ctx.command_path.split(' ', 1)[1]}" if error.ctx and " " in error.ctx.command_path else ""
