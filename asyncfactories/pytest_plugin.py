@@ -61,6 +61,7 @@ from ._pytest_support import (
 )
 from ._urls import display_url
 from .autogen import reset_unique_values
+from .exceptions import SessionNotBoundError
 from .seeding import seed
 from .session import bind_session
 
@@ -146,7 +147,32 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.sections.append(
             ("asyncfactories", f"asyncfactories seed: {value} (from --af-seed={base} and the test's node id)")
         )
+    if report.failed and _unbound_anyio_test_under_auto_mode(item, call):
+        report.sections.append(("asyncfactories", ANYIO_UNDER_AUTO_MODE))
     return report
+
+
+#: Added to the report of an anyio test that found no session while pytest-asyncio is in auto mode.
+ANYIO_UNDER_AUTO_MODE = (
+    "asyncfactories: this test is marked anyio while pytest-asyncio runs in auto mode "
+    "(asyncio_mode = auto), so both plugins claim the test and its async fixtures, and a session "
+    "bound by af_session or by your own async fixture may not reach the test. Set asyncio_mode = strict (and mark "
+    "pytest-asyncio's tests with @pytest.mark.asyncio), or drop the anyio marker and let "
+    "pytest-asyncio run the test."
+)
+
+
+def _unbound_anyio_test_under_auto_mode(item: pytest.Item, call: pytest.CallInfo[None]) -> bool:
+    unbound = call.excinfo is not None and call.excinfo.errisinstance(SessionNotBoundError)
+    return unbound and item.get_closest_marker("anyio") is not None and _asyncio_mode(item.config) == "auto"
+
+
+def _asyncio_mode(config: pytest.Config) -> str | None:
+    """pytest-asyncio's mode (``auto`` / ``strict``), or None without pytest-asyncio."""
+    if not config.pluginmanager.has_plugin("asyncio"):
+        return None
+    mode = config.getoption("asyncio_mode", None) or config.getini("asyncio_mode")
+    return str(getattr(mode, "value", mode))
 
 
 # ----------------------------------------------------------------- per-test seed

@@ -685,3 +685,36 @@ def test_a_test_builds_the_same_data_alone_as_in_the_full_run(pytester: pytest.P
         ]
     )
     assert str(seed_for_test(5, "test_seeding.py::test_second")) not in full.stdout.str()
+
+
+UNBOUND_ANYIO_TEST = """
+import pytest
+from myapp.factories import UserFactory
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_without_a_session():
+    await UserFactory.create()
+"""
+
+
+@pytest.mark.parametrize(("mode", "explained"), [("auto", True), ("strict", False)])
+def test_an_unbound_anyio_test_under_auto_mode_names_the_mode_conflict(
+    pytester: pytest.Pytester, mode: str, explained: bool
+) -> None:
+    pytest.importorskip("anyio", reason="needs anyio's pytest plugin")
+    pytest.importorskip("pytest_asyncio", reason="needs pytest-asyncio")
+    _write_project(pytester, _prefix())
+    pytester.makepyfile(test_unbound=UNBOUND_ANYIO_TEST)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *_override_ini({"asyncio_mode": mode}))
+    result.assert_outcomes(failed=1)
+    output = result.stdout.str()
+    assert "SessionNotBoundError" in output
+    assert ("this test is marked anyio while pytest-asyncio runs in auto mode" in output) is explained
+    if explained:
+        result.stdout.fnmatch_lines(["*Set asyncio_mode = strict*"])
