@@ -22,9 +22,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError, MultipleResultsFound, NoResultFound
 from sqlalchemy.orm import Session
 
+from ._failure_notes import add_note
 from ._mapping import model_info
 from .exceptions import ConfigurationError
-from .persistence import add_note, protective_savepoint
+from .persistence import protective_savepoint
 
 __all__ = ["get_or_create", "passing"]
 

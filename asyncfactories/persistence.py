@@ -15,12 +15,11 @@ from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import Connection, select, tuple_
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapper, RelationshipProperty, Session, SessionTransaction, selectinload
 from sqlalchemy.orm.attributes import init_collection
 
+from ._failure_notes import annotate
 from ._mapping import model_info
-from ._unique_hint import unique_violation_note
 from .bulk import write_in_bulk
 from .eager import needs_unit_of_work
 
@@ -151,9 +150,16 @@ def expire_collections_joined_by_key(session: Session, instances: Sequence[Any])
             session.expire(parent, stale)
 
 
-def _nothing_to_protect(session: Session) -> bool:
-    """No transaction, no objects, nothing pending: a plain rollback after a failure loses nothing."""
-    return not session.in_transaction() and not session.identity_map and not session.new
+def _nothing_to_protect(session: Session, mapper: Mapper[Any]) -> bool:
+    """No transaction, no objects, nothing pending: a plain rollback after a failure loses nothing.
+
+    Not so for a session bound to a connection whose own transaction holds rows: rolling the
+    session back would roll that outer transaction back too.
+    """
+    if session.in_transaction() or session.identity_map or session.new:
+        return False
+    bind = session.get_bind(mapper)
+    return not (isinstance(bind, Connection) and bind.in_transaction())
 
 
 def protective_savepoint(session: Session, mapper: Mapper[Any]) -> SessionTransaction:
@@ -212,52 +218,24 @@ def isolate_failures(
     """Keep the session usable, and earlier rows and objects intact, if the block fails.
 
     The block runs in a SAVEPOINT, unless the session holds nothing at all: then there is no
-    SAVEPOINT to pay for, and a failure rolls back the (empty) transaction, or expunges what
-    the call added if the session is still usable. ``protect=False`` (``Meta.isolate_failures
+    SAVEPOINT to pay for, and a failure of any kind rolls back the transaction the call began
+    (or, before any SQL was sent, expunges what the call added). ``protect=False`` (``Meta.isolate_failures
     = False``) never spends a SAVEPOINT: a failure then rolls back the whole transaction.
     """
-    if protect and not _nothing_to_protect(session):
+    if protect and not _nothing_to_protect(session, mapper):
         with protective_savepoint(session, mapper):
             yield
         return
     try:
         yield
-    except BaseException as error:
-        # A failed statement (a flush, or a bulk INSERT) may leave the database transaction
-        # aborted (PostgreSQL): roll it back, so that the session can go on.
-        if not session.is_active or isinstance(error, DBAPIError):
+    except BaseException:
+        # The transaction holds only this call's rows (or, with protect=False, the caller chose
+        # to lose the rest): roll it back, so that no row of the failing call is committed later.
+        if session.in_transaction():
             session.rollback()
         else:
-            for instance in call.created:
-                if instance in session.new:
-                    session.expunge(instance)
+            _expunge_new(session, call.created)
         raise
-
-
-def _describe(instance: Any) -> str:
-    info = model_info(type(instance))
-    values = {
-        key: instance.__dict__[key]
-        for key in sorted(info.column_keys)
-        if instance.__dict__.get(key) is not None
-    }
-    shown = ", ".join(f"{key}={value!r}" for key, value in values.items())
-    return f"{type(instance).__name__}({shown})"
-
-
-def failure_note(label: str, instances: Sequence[Any]) -> str:
-    """The note added to a database error: which call failed, and with what values."""
-    shown = "; ".join(_describe(instance) for instance in instances[:3])
-    more = f" and {len(instances) - 3} more" if len(instances) > 3 else ""
-    return f"asyncfactories: {label} failed while writing {shown}{more}"
-
-
-def add_note(exc: BaseException, note: str) -> None:
-    """``BaseException.add_note`` on Python 3.11+, the same attribute on 3.10."""
-    if hasattr(exc, "add_note"):
-        exc.add_note(note)
-    else:  # pragma: no cover - Python 3.10
-        exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # type: ignore[attr-defined]
 
 
 def persist_call(
@@ -288,23 +266,40 @@ def persist_call(
     )
     with running(call):
         if handler is not None or mode is None or session is None:
-            result: list[Any] = build()
-            return result
+            return _build_only(session if handler is None else None, build, call)
+        mapper = model_info(factory._meta.model).mapper
         try:
-            mapper = model_info(factory._meta.model).mapper
             with isolate_failures(session, mapper, call, protect=factory._meta.isolate_failures):
-                result = build()
+                result: list[Any] = build()
                 _write(session, call)
-        except DBAPIError as exc:
-            add_note(exc, failure_note(label, call.created or []))
-            if hint := unique_violation_note(exc, getattr(mapper.local_table, "metadata", None)):
-                add_note(exc, hint)
+                expire_collections_joined_by_key(session, call.created)
+                if mode != "commit":  # read back inside the protection: a value that cannot be read fails here
+                    load_unloaded(session, call.created)
+        except Exception as exc:
+            annotate(exc, label, call.created, mapper)
             raise
-        expire_collections_joined_by_key(session, call.created)
         if mode == "commit":
             session.commit()
-        load_unloaded(session, call.created)
+            load_unloaded(session, call.created)
         return result
+
+
+def _build_only(session: Session | None, build: Any, call: CreateCall) -> list[Any]:
+    """``build()`` without writing (no persistence mode, or a handler): a failure takes back
+    what the call added to ``session``, so the caller's next commit does not save it."""
+    try:
+        result: list[Any] = build()
+    except BaseException:
+        if session is not None:
+            _expunge_new(session, call.created)
+        raise
+    return result
+
+
+def _expunge_new(session: Session, instances: Sequence[Any]) -> None:
+    for instance in instances:
+        if instance in session.new:
+            session.expunge(instance)
 
 
 def _bulk_possible(factory: Any) -> bool:
