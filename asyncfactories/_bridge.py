@@ -15,17 +15,18 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from .session import session_lock
-
-__all__ = ["run_in_session"]
+__all__ = ["run_holding_lock"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
-async def run_in_session(
+async def run_holding_lock(
     session: AsyncSession, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
 ) -> T:
-    """Run ``fn(sync_session, *args, **kwargs)`` in the greenlet, one call per session at a time."""
-    async with session_lock(session):
-        return await session.run_sync(fn, *args, **kwargs)
+    """Run ``fn(sync_session, *args, **kwargs)`` in the greenlet.
+
+    The caller holds ``session_lock(session)`` for the whole call (the build, a persistence
+    handler's save, the read-back), so concurrent calls on one session take turns.
+    """
+    return await session.run_sync(fn, *args, **kwargs)

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from ._bridge import run_in_session
+from ._bridge import run_holding_lock
 from ._gc_pause import garbage_collection_paused
 from .exceptions import ConfigurationError, SessionTypeError
 from .persistence import current_call, load_unloaded
-from .session import ResolvedSession, find_session_source, open_session
+from .session import ResolvedSession, find_session_source, open_session, session_lock
 
 if TYPE_CHECKING:
     from .builder import CallPlan
@@ -116,15 +116,18 @@ async def create_async_call(
         return built
     target, owned = begun.resolved.session, begun.resolved.owned
     try:
-        with garbage_collection_paused() if batch else contextlib.nullcontext():
-            instances: list[Any] = await run_in_session(
-                target, factory._persist, begun.count, begun.params, begun.label, plan, owned
-            )
-        if begun.save is not None:
-            await begun.save(target, instances if batch else instances[0])
-            if owned:
-                await target.commit()
-            await run_in_session(target, load_unloaded, instances)
+        # One turn on the session's lock for the build, a handler's save and the read-back:
+        # concurrent calls on one session must not interleave a handler's flush with theirs.
+        async with session_lock(target):
+            with garbage_collection_paused() if batch else contextlib.nullcontext():
+                instances: list[Any] = await run_holding_lock(
+                    target, factory._persist, begun.count, begun.params, begun.label, plan, owned
+                )
+            if begun.save is not None:
+                await begun.save(target, instances if batch else instances[0])
+                if owned:
+                    await target.commit()
+                await run_holding_lock(target, load_unloaded, instances)
     finally:
         if owned:
             await target.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -360,3 +361,18 @@ async def test_sync_handler_owning_its_session_needs_no_session_bound(
 async def test_handler_taking_the_session_still_needs_one() -> None:
     with pytest.raises(SessionNotBoundError, match=r"HandledUserFactory\.create\(\) has no session"):
         await HandledUserFactory.create()
+
+
+@pytest.mark.parametrize("call", ["create", "create_many"])
+async def test_gather_of_creates_with_an_async_handler_on_one_session(
+    call: str, session: AsyncSession, fresh_session: AsyncSession
+) -> None:
+    """The handler's ``save`` takes its turn on the session's lock, like the built-in modes."""
+    if call == "create":
+        made = await asyncio.gather(*(WrittenUserFactory.create(session=session) for _ in range(20)))
+    else:
+        batches = await asyncio.gather(*(WrittenUserFactory.create_many(3, session=session) for _ in range(7)))
+        made = [user for batch in batches for user in batch]
+    await session.commit()
+    assert all(isinstance(user.id, int) for user in made)
+    assert await count_rows(fresh_session, User) == len(made)
