@@ -1,7 +1,7 @@
 """Real databases for the test suite.
 
 SQLite (aiosqlite / pysqlite, one file shared by both) always runs. PostgreSQL (asyncpg /
-psycopg) and MariaDB (aiomysql / pymysql) run when ``ASYNCFACTORIES_TEST_POSTGRES_URL`` /
+psycopg) and MariaDB (asyncmy or aiomysql / pymysql) run when ``ASYNCFACTORIES_TEST_POSTGRES_URL`` /
 ``ASYNCFACTORIES_TEST_MYSQL_URL`` are set (``.ci/run`` sets them when the servers answer);
 otherwise their tests are skipped with a visible reason.
 

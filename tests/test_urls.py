@@ -44,3 +44,20 @@ SCRUB = {
 @pytest.mark.parametrize(("url", "message", "scrubbed"), list(SCRUB.values()), ids=list(SCRUB))
 def test_scrub_secrets_replaces_whole_values_only(url: str, message: str, scrubbed: str) -> None:
     assert scrub_secrets(message, make_url(url)) == scrubbed
+
+
+DEFAULT_DRIVERS = {
+    "postgresql://u@h/d": "postgresql+asyncpg",
+    # asyncmy, not aiomysql: aiomysql 0.3 with PyMySQL >= 1.2 cannot send bytes (aio-libs/aiomysql#1080).
+    "mysql://u@h/d": "mysql+asyncmy",
+    "mariadb://u@h/d": "mariadb+asyncmy",
+    "sqlite:///x.sqlite3": "sqlite+aiosqlite",
+    "mysql+aiomysql://u@h/d": "mysql+aiomysql",  # a driver the user names is kept
+}
+
+
+@pytest.mark.parametrize(("given", "driver"), list(DEFAULT_DRIVERS.items()), ids=list(DEFAULT_DRIVERS))
+def test_the_cli_gives_a_url_without_a_driver_the_default_async_one(given: str, driver: str) -> None:
+    from asyncfactories.cli.database import parse_url
+
+    assert parse_url(given).drivername == driver

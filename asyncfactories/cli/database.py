@@ -17,7 +17,7 @@ __all__ = ["DEFAULT_SEED_URL", "connect_engine", "create_tables", "display", "pa
 DEFAULT_SEED_URL = "sqlite+aiosqlite:///asyncfactories.sqlite3"
 
 #: The async driver used when a URL names none (``postgresql://`` → asyncpg).
-_ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg", "mysql": "aiomysql", "mariadb": "aiomysql"}
+_ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg", "mysql": "asyncmy", "mariadb": "asyncmy"}
 _SYNC_DRIVERS = {"pysqlite", "psycopg2", "psycopg", "pymysql", "mysqldb", "mysqlconnector", "pg8000"}
 
 

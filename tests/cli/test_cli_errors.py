@@ -53,7 +53,7 @@ CASES = {
     "lint unknown module": (["lint", "no_such_module"], "cannot import module 'no_such_module'"),
     "lint unreachable": (
         ["lint", "cli_factories", "--url", f"mysql://root:{SECRET}@127.0.0.1:9/x"],
-        "cannot connect to mysql+aiomysql://root:***@127.0.0.1:9/x",
+        "cannot connect to mysql+asyncmy://root:***@127.0.0.1:9/x",
     ),
     "scaffold unknown module": (["scaffold", "no_such_module"], "cannot import module 'no_such_module'"),
     "missing target": (["seed"], "Missing argument 'TARGETS...'"),
