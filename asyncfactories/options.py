@@ -7,6 +7,7 @@ Each option is declared once, as factory_boy's ``OptionDefault`` with a checker 
 
 from __future__ import annotations
 
+import difflib
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
@@ -233,6 +234,16 @@ class ModelFactoryOptions(_OptionsBase):
         # _build_default_options is factory_boy's documented extension point, missing from the stubs.
         inherited: list[OptionDefault[Any]] = cast(Any, super())._build_default_options()
         return [option for option in inherited if option.name not in replaced] + ours
+
+    def _fill_from_meta(self, meta: Any, base_meta: Any) -> None:
+        """factory_boy's, with a misspelt ``Meta`` option named with a suggestion."""
+        known = [option.name for option in self._build_default_options()]
+        unknown = sorted(key for key in vars(meta) if not key.startswith("_") and key not in known) if meta else []
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], known, n=1)
+            hint = f"did you mean Meta.{close[0]}?" if close else f"the options are {', '.join(sorted(known))}"
+            raise ConfigurationError(f"{_factory_name(meta)}: Meta.{unknown[0]} is not an option; {hint}")
+        cast(Any, super())._fill_from_meta(meta, base_meta)
 
     def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
         """factory_boy's ``instantiate``; a get-or-create learns which keywords were passed."""

@@ -120,6 +120,12 @@ BAD_OPTIONS: dict[str, tuple[MetaOptions, str]] = {
         "Meta.min_collection_length must be a non-negative int, got -1",
     ),
     "type_generators": ({"type_generators": {"String": str}}, "Meta.type_generators must map SQLAlchemy type"),
+    "misspelt option": (
+        {"sqlalchemy_sesion_persistence": "flush"},
+        "BadOptionsFactory: Meta.sqlalchemy_sesion_persistence is not an option; "
+        "did you mean Meta.sqlalchemy_session_persistence?",
+    ),
+    "unknown option": ({"colour": "red"}, "BadOptionsFactory: Meta.colour is not an option; the options are abstract,"),
 }
 
 
