@@ -169,6 +169,15 @@ def _check_count(name: str) -> Any:
     return check
 
 
+def _check_get_or_create(meta: Any, value: object) -> None:
+    if isinstance(value, str) or not isinstance(value, (tuple, list)) or not all(isinstance(v, str) for v in value):
+        example = f"({value!r},)" if isinstance(value, str) else "('email',)"
+        raise ConfigurationError(
+            f"{_factory_name(meta)}: Meta.sqlalchemy_get_or_create must be a tuple of field names, "
+            f"e.g. {example}; got {value!r}"
+        )
+
+
 def _check_type_generators(meta: Any, value: object) -> None:
     if not isinstance(value, dict) or not all(isinstance(key, type) and callable(fn) for key, fn in value.items()):
         raise ConfigurationError(
@@ -212,6 +221,7 @@ class ModelFactoryOptions(_OptionsBase):
             OptionDefault("sqlalchemy_session_persistence", "flush", inherit=True, checker=_check_persistence),
             OptionDefault("sqlalchemy_session_factory", None, inherit=True, checker=_check_session_factory),
             OptionDefault("persistence_handler", None, inherit=True, checker=_check_handler),
+            OptionDefault("sqlalchemy_get_or_create", (), inherit=True, checker=_check_get_or_create),
             OptionDefault("isolate_failures", True, inherit=True, checker=_check_bool("isolate_failures")),
             OptionDefault("check_model", True, inherit=True, checker=_check_bool("check_model")),
             # Not inherited: a subclass re-seeding at its definition would replay its parent's values.
@@ -244,6 +254,14 @@ class ModelFactoryOptions(_OptionsBase):
             hint = f"did you mean Meta.{close[0]}?" if close else f"the options are {', '.join(sorted(known))}"
             raise ConfigurationError(f"{_factory_name(meta)}: Meta.{unknown[0]} is not an option; {hint}")
         cast(Any, super())._fill_from_meta(meta, base_meta)
+        both_given = meta is not None and {"min_collection_length", "max_collection_length"} <= vars(meta).keys()
+        used = both_given or self.randomize_collection_length  # the maximum matters
+        if used and self.min_collection_length > self.max_collection_length:
+            raise ConfigurationError(
+                f"{_factory_name(meta)}: Meta.min_collection_length ({self.min_collection_length}) is greater "
+                f"than Meta.max_collection_length ({self.max_collection_length}); raise the maximum or lower "
+                f"the minimum"
+            )
 
     def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
         """factory_boy's ``instantiate``; a get-or-create learns which keywords were passed."""

@@ -125,6 +125,18 @@ BAD_OPTIONS: dict[str, tuple[MetaOptions, str]] = {
         "BadOptionsFactory: Meta.sqlalchemy_sesion_persistence is not an option; "
         "did you mean Meta.sqlalchemy_session_persistence?",
     ),
+    "get_or_create as a string": (
+        {"sqlalchemy_get_or_create": "email"},
+        "Meta.sqlalchemy_get_or_create must be a tuple of field names, e.g. ('email',); got 'email'",
+    ),
+    "collection minimum above maximum": (
+        {"set_relationships": True, "min_collection_length": 4, "max_collection_length": 2},
+        "Meta.min_collection_length (4) is greater than Meta.max_collection_length (2); raise the maximum",
+    ),
+    "randomized lengths, minimum above the default maximum": (
+        {"set_relationships": True, "randomize_collection_length": True, "min_collection_length": 9},
+        "Meta.min_collection_length (9) is greater than Meta.max_collection_length (5)",
+    ),
     "unknown option": ({"colour": "red"}, "BadOptionsFactory: Meta.colour is not an option; the options are abstract,"),
 }
 
