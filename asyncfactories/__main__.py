@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
-try:
-    from .cli import main
-except ModuleNotFoundError as error:  # the cli extra (Click, Rich) is not installed
-    if (error.name or "").partition(".")[0] not in {"click", "rich"}:
-        raise
-    sys.stderr.write(
-        f'asyncfactories: the command line needs the cli extra ({error.name} is not installed): '
-        f'pip install "asyncfactories[cli]"\n'
-    )
-    raise SystemExit(2) from None
+# The script's entry point, installed beside the package: the same Ctrl-C handling and the
+# same one line when the cli extra (Click, Rich) is missing.
+from _asyncfactories_launcher import main
 
 if __name__ == "__main__":
     main()

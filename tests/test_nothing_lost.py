@@ -88,6 +88,10 @@ class Plan:
         self.row += 1
         return self.row
 
+    def arm(self, kind: str, size: int) -> None:
+        """Strike ``kind`` at row ``FAIL_AT`` of a batch, or at the only row of a single create."""
+        self.kind, self.at, self.row = kind, (FAIL_AT if size > 1 else 0), -1
+
     def hits(self, kind: str, row: int) -> bool:
         return self.kind == kind and row == self.at
 
@@ -172,11 +176,11 @@ def _expected_type(fault: str) -> type[BaseException]:
 
 async def _run_async(
     session: AsyncSession, fault: str, call: str, size: int, state: str
-) -> tuple[BaseException | None, int]:
+) -> BaseException | None:
     if state != "empty":
         await FaultItemFactory.create_many(EARLIER, session=session)
     nested = await session.begin_nested() if state == "in-callers-savepoint" else None
-    PLAN.kind, PLAN.at, PLAN.row = fault, (FAIL_AT if size > 1 else 0), -1
+    PLAN.arm(fault, size)
     raised: BaseException | None = None
     try:
         if call == "create":
@@ -189,14 +193,14 @@ async def _run_async(
     if nested is not None:
         await nested.commit()
     await session.commit()
-    return raised, (0 if state == "empty" else EARLIER)
+    return raised
 
 
-def _run_sync(session: Session, fault: str, call: str, size: int, state: str) -> tuple[BaseException | None, int]:
+def _run_sync(session: Session, fault: str, call: str, size: int, state: str) -> BaseException | None:
     if state != "empty":
         FaultItemFactory.create_batch_sync(EARLIER, session=session)
     nested = session.begin_nested() if state == "in-callers-savepoint" else None
-    PLAN.kind, PLAN.at, PLAN.row = fault, (FAIL_AT if size > 1 else 0), -1
+    PLAN.arm(fault, size)
     raised: BaseException | None = None
     try:
         if call == "create_sync":
@@ -209,19 +213,19 @@ def _run_sync(session: Session, fault: str, call: str, size: int, state: str) ->
     if nested is not None:
         nested.commit()
     session.commit()
-    return raised, (0 if state == "empty" else EARLIER)
+    return raised
 
 
 def _check(
     raised: BaseException | None,
     fault: str,
     call: str,
-    size: int,
-    earlier: int,
+    state: str,
     backend: str,
     baseline: dict[type, int],
     engine: Engine,
 ) -> None:
+    size, earlier = CALLS[call][0], (0 if state == "empty" else EARLIER)
     if raised is None:
         assert _may_not_raise(fault, backend), f"{fault} did not fail"
         kept = earlier + size  # the call succeeded: all of its rows are there
@@ -246,9 +250,8 @@ async def test_a_failing_call_leaves_none_of_its_rows_and_all_earlier_ones(
     fault_schema: Engine,
     session: AsyncSession,
 ) -> None:
-    size = CALLS[call][0]
-    raised, earlier = await _run_async(session, fault, call, size, state)
-    _check(raised, fault, call, size, earlier, backend, baseline, fault_schema)
+    raised = await _run_async(session, fault, call, CALLS[call][0], state)
+    _check(raised, fault, call, state, backend, baseline, fault_schema)
 
 
 @pytest.mark.parametrize("state", STATES)
@@ -263,9 +266,8 @@ def test_a_failing_sync_call_leaves_none_of_its_rows_and_all_earlier_ones(
     fault_schema: Engine,
     sync_session: Session,
 ) -> None:
-    size = CALLS[call][0]
-    raised, earlier = _run_sync(sync_session, fault, call, size, state)
-    _check(raised, fault, call, size, earlier, backend, baseline, fault_schema)
+    raised = _run_sync(sync_session, fault, call, CALLS[call][0], state)
+    _check(raised, fault, call, state, backend, baseline, fault_schema)
 
 
 @pytest.mark.parametrize("fault", ["unique", "python"])
@@ -278,7 +280,7 @@ async def test_a_session_joined_to_an_outer_transaction_keeps_the_outer_rows(
         await connection.begin()
         await connection.execute(insert(FaultParent).values(name="outer"))
         session = AsyncSession(bind=connection, expire_on_commit=False)
-        PLAN.kind, PLAN.at, PLAN.row = fault, 0, -1
+        PLAN.arm(fault, 1)
         with pytest.raises(DBAPIError if fault == "unique" else ValueError):
             await FaultItemFactory.create(session=session)
         PLAN.kind = None

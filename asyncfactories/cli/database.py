@@ -42,14 +42,8 @@ def parse_url(text: str) -> URL:
     return url
 
 
-def display(url: URL) -> str:
-    """The URL as shown to a person: never with its password or a secret query value."""
-    return display_url(url)
-
-
-def scrub(message: str, url: URL) -> str:
-    """Remove the URL's secrets from a driver's message, should they appear there."""
-    return scrub_secrets(message, url)
+#: The URL as shown to a person, and a driver's message with the URL's secrets removed.
+display, scrub = display_url, scrub_secrets
 
 
 def _enable_sqlite_savepoints(engine: AsyncEngine) -> None:
