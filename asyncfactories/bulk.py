@@ -18,11 +18,12 @@ import weakref
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Integer, Table, func, insert, select
+from sqlalchemy import Table, insert
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper, RelationshipDirection, Session, make_transient_to_detached
 
 from ._collections import members
+from ._plain_inserts import insert_without_returning, uses_rowids
 
 __all__ = ["write_in_bulk"]
 
@@ -162,20 +163,18 @@ def _work_out_columns(mapper: Mapper[Any], table: Table) -> list[_MappedColumn]:
     return columns
 
 
-def _uses_rowids(session: Session, table: Table, rows: list[dict[str, Any]]) -> bool:
-    """SQLite without a trustworthy batched RETURNING: consecutive rowids of an integer key."""
+def _returns_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> bool:
+    """The dialect runs ``INSERT … RETURNING`` for this batch, rows in parameter order.
+
+    A batch of SQLite rowids is faster through ``executemany`` and one SELECT; it goes through
+    ``_plain_inserts``, as does every batch on a dialect without RETURNING (MySQL 8).
+    """
     dialect = session.get_bind().dialect
-    if dialect.name != "sqlite":
+    if len(rows) == 1:
+        return bool(dialect.insert_returning)
+    if not dialect.insert_executemany_returning_sort_by_parameter_order:
         return False
-    key = list(table.primary_key.columns)
-    return (
-        len(rows) > 1  # one row: INSERT ... RETURNING is exact and needs no SELECT
-        and len(key) == 1
-        and isinstance(key[0].type, Integer)
-        and key[0].autoincrement in (True, "auto")
-        and table.dialect_options["sqlite"].get("with_rowid", True) is not False
-        and not any(key[0].key in row for row in rows)
-    )
+    return not uses_rowids(session, table, rows)
 
 
 #: One ``INSERT … RETURNING`` statement per table, built once (statements are immutable).
@@ -189,43 +188,30 @@ def _insert_returning(session: Session, table: Table, rows: list[dict[str, Any]]
     return list(session.execute(statement, rows).all())
 
 
-def _insert_with_rowids(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[Any]:
-    """``executemany``, then one SELECT of the rows just written, by their consecutive rowids.
-
-    Inside the transaction SQLite's single writer lock is held, so the rowids of one
-    ``executemany`` are ``last_insert_rowid() - n + 1`` to ``last_insert_rowid()``.
-    """
-    session.execute(insert(table), rows)
-    key = next(iter(table.primary_key.columns))
-    last = func.last_insert_rowid()
-    written = session.execute(
-        select(*table.columns).where(key.between(last - (len(rows) - 1), last)).order_by(key)
-    ).all()
-    if len(written) != len(rows):  # pragma: no cover - rowids were not consecutive
-        raise RuntimeError(f"asyncfactories: expected {len(rows)} new rows in {table.name}, read {len(written)}")
-    return list(written)
-
-
-def _insert(session: Session, table: Table, instances: list[Any], columns: list[_MappedColumn]) -> list[Any]:
-    """Insert ``instances`` (one batch per distinct set of given columns); rows in their order."""
-    rows = [_row(instance, columns) for instance in instances]
+def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[Any]:
+    """Insert ``rows`` (one batch per distinct set of given columns); written rows in their order."""
     by_keys: dict[frozenset[str], list[int]] = {}
     for index, row in enumerate(rows):
         by_keys.setdefault(frozenset(row), []).append(index)
     written: list[Any] = [None] * len(rows)
     for indexes in by_keys.values():
         batch = [rows[index] for index in indexes]
-        insert_batch = _insert_with_rowids if _uses_rowids(session, table, batch) else _insert_returning
+        insert_batch = _insert_returning if _returns_rows(session, table, batch) else insert_without_returning
         for index, result in zip(indexes, insert_batch(session, table, batch), strict=True):
             written[index] = result
     return written
 
 
-def _load(instance: Any, columns: list[_MappedColumn], row: Any) -> None:
-    """Put the written row's values on the instance (committed by make_transient_to_detached)."""
+def _load(instance: Any, columns: list[_MappedColumn], sent: dict[str, Any], row: Any) -> None:
+    """Put what the database generated on the instance (committed by make_transient_to_detached).
+
+    A value the caller gave stays as given, as after a flush: the database's copy of it may
+    differ (a timezone-aware datetime comes back naive from SQLite, in UTC from PostgreSQL).
+    """
     state_dict = instance.__dict__
-    for _column_key, key, position, _none_means_default in columns:
-        state_dict[key] = row[position]
+    for column_key, key, position, _none_means_default in columns:
+        if column_key not in sent:
+            state_dict[key] = row[position]
 
 
 def _insert_table(session: Session, table: Table, members: list[Any]) -> None:
@@ -233,8 +219,9 @@ def _insert_table(session: Session, table: Table, members: list[Any]) -> None:
     columns = _mapped_columns(mapper, table)
     for instance in members:
         _sync_parent_keys(instance, mapper)
-    for instance, row in zip(members, _insert(session, table, members, columns), strict=True):
-        _load(instance, columns, row)
+    rows = [_row(instance, columns) for instance in members]
+    for instance, sent, row in zip(members, rows, _insert(session, table, rows), strict=True):
+        _load(instance, columns, sent, row)
         _sync_children_keys(instance, mapper)
 
 
