@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from ._calls import checked_at_call
+from ._input_checks import check_recycled
 from .relations import ChildSpec, child_spec, link_keywords
 from .states import require_state
 
@@ -68,7 +69,11 @@ class FactoryBuilder(Generic[ModelT]):
         return replace(self, plan=replace(self.plan, session=session))
 
     def recycle(self, *instances: Any) -> FactoryBuilder[ModelT]:
-        """Make every SubFactory, at any depth, whose model matches an instance reuse it."""
+        """Make every SubFactory, at any depth, whose model matches an instance reuse it.
+
+        Raises ``ConfigurationError`` for anything that is not an instance of a mapped model.
+        """
+        check_recycled(self.factory, instances)
         return replace(self, plan=replace(self.plan, recycled=self.plan.recycled + instances))
 
     def has(

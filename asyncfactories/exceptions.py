@@ -60,9 +60,19 @@ class SessionConflictError(ConfigurationError, RuntimeError):
     same mistake, and a ``ConfigurationError``.
     """
 
-    def __init__(self, factory_name: str, session_option: str = "Meta.sqlalchemy_session") -> None:
+    def __init__(
+        self, factory_name: str, session_option: str = "Meta.sqlalchemy_session", *, inherited: str = ""
+    ) -> None:
         self.factory_name = factory_name
         self.session_option = session_option
+        if inherited:  # one of the two comes from a parent factory's Meta
+            sets = "sqlalchemy_session_factory" if inherited == "sqlalchemy_session" else "sqlalchemy_session"
+            super().__init__(
+                f"{factory_name}: sets Meta.{sets} and inherits Meta.{inherited} from a parent factory; "
+                f"a factory uses one or the other: "
+                f"set {inherited} = None in {factory_name}'s Meta"
+            )
+            return
         super().__init__(
             f"{factory_name}: set either {session_option} or Meta.sqlalchemy_session_factory, not both; "
             f"keep the session in {session_option}, or remove it and let "

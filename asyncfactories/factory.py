@@ -21,11 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from . import model_check
+from ._build_errors import translated
 from ._calls import create_async_call, create_sync_call, synchronous_inside_builds
 from ._constructor import construct
 from ._definition import ModelFactoryMeta
 from ._fastbuild import NOT_BUILT, fast_generate
 from ._get_or_create import get_or_create
+from ._input_checks import check_cycles, check_relationship_keywords
 from ._mapping import model_info
 from ._steps import LAYERED_KEY, LayeredStepBuilder
 from .autogen.plan import install_auto_declarations
@@ -280,13 +282,22 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         if cls._meta.abstract:
             cls._generate(_BUILD, {})  # raises the abstract-factory error
         model_check.check_keywords(cls, kwargs)
-        return {**plan.links, **kwargs}
+        check_relationship_keywords(cls, kwargs)
+        params = {**plan.links, **kwargs}
+        check_cycles(cls, params, plan.recycled)
+        return params
 
     @classmethod
     def _generate_planned(cls, strategy: Strategy, params: dict[str, Any], plan: CallPlan) -> Any:
-        instance = cls._generate(strategy, {**params, STATES_KEY: plan.states})
-        if plan.children:
-            attach_children(instance, plan.children, strategy, STATES_KEY)
+        try:
+            instance = cls._generate(strategy, {**params, STATES_KEY: plan.states})
+            if plan.children:
+                attach_children(instance, plan.children, strategy, STATES_KEY)
+        except (StopIteration, AttributeError) as error:
+            replacement = translated(error)  # naming the factory and the field being evaluated
+            if replacement is None:
+                raise
+            raise replacement from error
         return instance
 
     @classmethod

@@ -96,6 +96,7 @@ def check_factory(factory: Any, *, at_definition: bool = True) -> None:
         if isinstance(parameter, Trait)
     ]
     checks.append(([name for name in meta.base_declarations if name not in meta.parameters], "declaration"))
+    checks.append((meta.sqlalchemy_get_or_create, "Meta.sqlalchemy_get_or_create field"))
     for names, where in checks:
         if not _check_names(factory, names, where, may_configure=not at_definition):
             _deferred.add(factory)

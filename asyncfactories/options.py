@@ -115,8 +115,9 @@ def _check_persistence(meta: Any, value: object) -> None:
 
 
 def _check_session_factory(meta: Any, value: object) -> None:
-    if value is not None and getattr(meta, "sqlalchemy_session", None) is not None:
-        raise SessionConflictError(_factory_name(meta))
+    own = vars(meta) if meta is not None else {}
+    if value is not None and own.get("sqlalchemy_session") is not None and "sqlalchemy_session_factory" in own:
+        raise SessionConflictError(_factory_name(meta))  # both in one Meta (an inherited one: see below)
 
 
 def _check_handler(meta: Any, value: object) -> None:
@@ -254,6 +255,7 @@ class ModelFactoryOptions(_OptionsBase):
             hint = f"did you mean Meta.{close[0]}?" if close else f"the options are {', '.join(sorted(known))}"
             raise ConfigurationError(f"{_factory_name(meta)}: Meta.{unknown[0]} is not an option; {hint}")
         cast(Any, super())._fill_from_meta(meta, base_meta)
+        self._check_inherited_sessions(meta)
         both_given = meta is not None and {"min_collection_length", "max_collection_length"} <= vars(meta).keys()
         used = both_given or self.randomize_collection_length  # the maximum matters
         if used and self.min_collection_length > self.max_collection_length:
@@ -262,6 +264,16 @@ class ModelFactoryOptions(_OptionsBase):
                 f"than Meta.max_collection_length ({self.max_collection_length}); raise the maximum or lower "
                 f"the minimum"
             )
+
+    def _check_inherited_sessions(self, meta: Any) -> None:
+        """A session from one class and a session factory from another: which would win is unclear."""
+        if self.sqlalchemy_session is None or self.sqlalchemy_session_factory is None:
+            return
+        own = vars(meta) if meta is not None else {}
+        if "sqlalchemy_session" in own and "sqlalchemy_session_factory" in own:
+            return  # both in one Meta: its option check raises
+        inherited = "sqlalchemy_session_factory" if "sqlalchemy_session" in own else "sqlalchemy_session"
+        raise SessionConflictError(_factory_name(meta), inherited=inherited)
 
     def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
         """factory_boy's ``instantiate``; a get-or-create learns which keywords were passed."""
