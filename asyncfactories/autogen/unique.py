@@ -4,8 +4,10 @@ Each unique column (keyed ``"table.column"``, so every factory and subclass for 
 key) draws numbers 1, 2, 3, … from one process-wide, lock-protected counter, and the built-in
 generators turn number ``n`` into a value injectively: ``n`` itself for integers, ``n`` days
 after a fixed date, ``n`` in the low bits of a UUID, and for strings ``tagged()`` below.
-Custom generators (``Meta.type_generators``) cannot be made injective, so their values are
-remembered per column and drawn again on a repeat.
+Custom generators (``Meta.type_generators``) cannot be made injective: the last
+``REMEMBERED`` values of each column are kept, and a value among them is drawn again. Memory
+stays flat however many rows are made; a repeat of an older value is left to the database's
+unique constraint.
 
 ``reset_unique_values()`` restarts every counter, e.g. between tests whose rows are rolled
 back; after it, values handed out before may come again.
@@ -14,17 +16,29 @@ back; after it, values handed out before may come again.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 from ..exceptions import ConfigurationError
 
-__all__ = ["exhausted", "next_number", "remember", "reset_unique_values", "start_unique_values_after", "tagged"]
+__all__ = [
+    "REMEMBERED",
+    "exhausted",
+    "next_number",
+    "remember",
+    "reset_unique_values",
+    "start_unique_values_after",
+    "tagged",
+]
+
+#: How many of a custom generator's latest values are checked against, per unique column.
+REMEMBERED = 10_000
 
 _lock = threading.Lock()
 _counters: dict[str, int] = {}
 _floors: dict[str, int] = {}
-_seen: dict[str, set[Any]] = {}
+_seen: dict[str, _Window] = {}
 _DIGITS = "0123456789"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _MAX_ATTEMPTS = 100
@@ -48,15 +62,34 @@ def start_unique_values_after(table: str, count: int) -> None:
         _floors[table] = max(_floors.get(table, 0), count)
 
 
+class _Window:
+    """The latest ``REMEMBERED`` values of one column: a set to look up, a queue to forget."""
+
+    def __init__(self) -> None:
+        self.members: set[Any] = set()
+        self.order: deque[Any] = deque()
+
+    def add(self, marker: Any) -> bool:
+        """Remember ``marker``; False (and nothing changed) if it is among the latest values."""
+        if marker in self.members:
+            return False
+        if len(self.order) >= REMEMBERED:
+            self.members.discard(self.order.popleft())
+        self.order.append(marker)
+        self.members.add(marker)
+        return True
+
+
 def remember(key: str, draw: Callable[[], Any]) -> Any:
-    """Call ``draw`` until it returns a value not handed out before for ``key``."""
+    """Call ``draw`` until it returns a value not among the latest handed out for ``key``."""
     for _ in range(_MAX_ATTEMPTS):
         value = draw()
         marker = repr(value) if not _hashable(value) else value
         with _lock:
-            seen = _seen.setdefault(key, set())
-            if marker not in seen:
-                seen.add(marker)
+            window = _seen.get(key)
+            if window is None:
+                window = _seen[key] = _Window()
+            if window.add(marker):
                 return value
     raise ConfigurationError(
         f"column {key}: the custom generator returned only repeated values in {_MAX_ATTEMPTS} tries, "
