@@ -8,27 +8,27 @@ every factory_boy declaration keeps working. See https://asyncfactories.readthed
 from __future__ import annotations
 
 from .builder import FactoryBuilder as FactoryBuilder
-from .declarations import Dict as Dict
-from .declarations import Faker as Faker
-from .declarations import Ignore as Ignore
-from .declarations import Iterator as Iterator
-from .declarations import LazyAttribute as LazyAttribute
-from .declarations import LazyAttributeSequence as LazyAttributeSequence
-from .declarations import LazyFunction as LazyFunction
-from .declarations import List as List
-from .declarations import Maybe as Maybe
-from .declarations import PostGenerated as PostGenerated
-from .declarations import PostGeneration as PostGeneration
-from .declarations import RelatedFactory as RelatedFactory
-from .declarations import RelatedFactoryList as RelatedFactoryList
-from .declarations import Require as Require
-from .declarations import SelfAttribute as SelfAttribute
-from .declarations import Sequence as Sequence
-from .declarations import SubFactory as SubFactory
-from .declarations import Trait as Trait
-from .declarations import Transformer as Transformer
-from .declarations import Use as Use
-from .declarations import post_generation as post_generation
+from .building.declarations import Dict as Dict
+from .building.declarations import Faker as Faker
+from .building.declarations import Ignore as Ignore
+from .building.declarations import Iterator as Iterator
+from .building.declarations import LazyAttribute as LazyAttribute
+from .building.declarations import LazyAttributeSequence as LazyAttributeSequence
+from .building.declarations import LazyFunction as LazyFunction
+from .building.declarations import List as List
+from .building.declarations import Maybe as Maybe
+from .building.declarations import PostGenerated as PostGenerated
+from .building.declarations import PostGeneration as PostGeneration
+from .building.declarations import RelatedFactory as RelatedFactory
+from .building.declarations import RelatedFactoryList as RelatedFactoryList
+from .building.declarations import Require as Require
+from .building.declarations import SelfAttribute as SelfAttribute
+from .building.declarations import Sequence as Sequence
+from .building.declarations import SubFactory as SubFactory
+from .building.declarations import Trait as Trait
+from .building.declarations import Transformer as Transformer
+from .building.declarations import Use as Use
+from .building.declarations import post_generation as post_generation
 from .exceptions import ConfigurationError as ConfigurationError
 from .exceptions import FactoryError as FactoryError
 from .exceptions import MissingRequiredFieldError as MissingRequiredFieldError
@@ -38,12 +38,12 @@ from .exceptions import SessionTypeError as SessionTypeError
 from .exceptions import UnknownFieldError as UnknownFieldError
 from .exceptions import UnknownStateError as UnknownStateError
 from .factory import ModelFactory as ModelFactory
-from .linting import LintReport as LintReport
-from .linting import lint as lint
-from .persistence import AsyncPersistenceHandler as AsyncPersistenceHandler
-from .persistence import SyncPersistenceHandler as SyncPersistenceHandler
+from .integrations.linting import LintReport as LintReport
+from .integrations.linting import lint as lint
+from .persisting.persistence import AsyncPersistenceHandler as AsyncPersistenceHandler
+from .persisting.persistence import SyncPersistenceHandler as SyncPersistenceHandler
+from .persisting.session import bind_session as bind_session
 from .seeding import seed as seed
-from .session import bind_session as bind_session
 
 __version__ = "0.1.0"
 

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from ._calls import checked_at_call
-from ._input_checks import check_recycled
-from .relations import ChildSpec, child_spec, link_keywords
-from .states import require_state
+from .building.input_checks import check_recycled
+from .building.relations import ChildSpec, child_spec, link_keywords
+from .definition.states import require_state
+from .persisting.calls import checked_at_call
 
 if TYPE_CHECKING:
     from .factory import ModelFactory

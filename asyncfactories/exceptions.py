@@ -14,7 +14,7 @@ Hierarchy::
 
 Where factory_boy raised a builtin for the same mistake, ours derives from it too, so a
 migrated ``pytest.raises(TypeError)`` keeps passing. Errors coming from the database are
-SQLAlchemy's own and are never wrapped (see ``persistence``).
+SQLAlchemy's own and are never wrapped (see ``persisting/failure_notes.py``).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """``ModelFactory[Model]``: factory_boy's SQLAlchemy factory, persisting through async sessions.
 
 Building (``build``, ``make``, ``attributes``, ``build_stubbed``) never touches a session.
-Persisting (``create``, ``create_many``) resolves a session (``session.py``), runs factory_boy's
-synchronous build inside ``AsyncSession.run_sync`` (``_bridge.py``) and writes the result with one
-flush (``persistence.py``). ``create_sync`` / ``create_batch_sync`` do the same with a ``Session``.
+Persisting (``create``, ``create_many``) resolves a session (``persisting/session.py``), runs factory_boy's
+synchronous build inside ``AsyncSession.run_sync`` (``persisting/bridge.py``) and writes the result with one
+flush (``persisting/persistence.py``). ``create_sync`` / ``create_batch_sync`` do the same with a ``Session``.
 Every entry point funnels into a ``*_with_plan`` method taking the builder's ``CallPlan``.
 """
 
@@ -20,29 +20,30 @@ from factory.builder import BuildStep, parse_declarations
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from . import model_check
-from ._build_errors import translated
-from ._calls import create_async_call, create_sync_call, synchronous_inside_builds
-from ._constructor import construct
-from ._definition import ModelFactoryMeta
-from ._fastbuild import NOT_BUILT, fast_generate
-from ._get_or_create import get_or_create
-from ._input_checks import check_cycles, check_relationship_keywords
 from ._mapping import model_info
-from ._steps import LAYERED_KEY, LayeredStepBuilder
+from ._root import register_root_factory
 from .autogen.plan import install_auto_declarations
 from .autogen.registry import builtin_generators
 from .builder import EMPTY_PLAN, CallPlan, FactoryBuilder
-from .coverage import build_coverage
-from .declarations import resolve_post_generated
-from .eager import reads_generated_values
+from .building.constructor import construct
+from .building.coverage import build_coverage
+from .building.declarations import resolve_post_generated
+from .building.errors import translated
+from .building.fastbuild import NOT_BUILT, fast_generate
+from .building.input_checks import check_cycles, check_relationship_keywords
+from .building.relations import attach_children, recycling
+from .building.steps import LAYERED_KEY, LayeredStepBuilder
+from .building.stubbing import assign_fake_keys, collecting_builds, record_built
+from .definition import model_check
+from .definition.metaclass import ModelFactoryMeta
+from .definition.options import ModelFactoryOptions
+from .definition.states import STATES_KEY, layered_params, state_names
 from .exceptions import ConfigurationError, SessionNotBoundError
-from .options import ModelFactoryOptions
-from .persistence import current_call, initialise_collections, persist_call
-from .relations import attach_children, recycling
+from .persisting.calls import create_async_call, create_sync_call, synchronous_inside_builds
+from .persisting.eager import reads_generated_values
+from .persisting.get_or_create import get_or_create
+from .persisting.persistence import current_call, initialise_collections, persist_call
 from .seeding import shared_faker, shared_random
-from .states import STATES_KEY, layered_params, state_names
-from .stubbing import assign_fake_keys, collecting_builds, record_built
 
 __all__ = ["ModelFactory", "ModelFactoryMeta"]
 
@@ -265,7 +266,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     @classmethod
     def _flushes_each_instance(cls, params: dict[str, Any] | None = None) -> bool:
-        """Whether each created instance must be flushed at once (see ``eager.py``)."""
+        """Whether each created instance must be flushed at once (see ``persisting/eager.py``)."""
         return reads_generated_values(cls, params or {})
 
     # ----------------------------------------------------------------- shared plumbing
@@ -488,5 +489,6 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
 # Set after the class body: ModelFactory's own Meta is read by factory_boy's SQLAlchemy
 # options, which know nothing of the ``__faker__`` alias.
+register_root_factory(ModelFactory)  # lower layers derive automatic factories from it
 ModelFactory.__random__ = shared_random
 ModelFactory.__faker__ = shared_faker

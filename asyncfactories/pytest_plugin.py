@@ -40,8 +40,10 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
-from ._fixture_registry import close_registration, open_registration, register_fixture, variant_for
-from ._pytest_support import (
+from .autogen import reset_unique_values
+from .exceptions import SessionNotBoundError
+from .integrations.fixture_registry import close_registration, open_registration, register_fixture, variant_for
+from .integrations.pytest_support import (
     DEFAULT_SEED,
     create_tables,
     fixture_context_reaches_test,
@@ -59,11 +61,9 @@ from ._pytest_support import (
     seed_for_test,
     temporary_sqlite_url,
 )
-from ._urls import display_url
-from .autogen import reset_unique_values
-from .exceptions import SessionNotBoundError
+from .integrations.urls import display_url
+from .persisting.session import bind_session
 from .seeding import seed
-from .session import bind_session
 
 __all__ = ["af_engine", "af_metadata", "af_session", "af_sync_session", "register_fixture"]
 

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from asyncfactories import ConfigurationError, ModelFactory, Sequence, SessionConflictError
-from asyncfactories._definition import ModelFactoryMeta
-from asyncfactories.options import CLASS_ALIASES, SESSION_ALIASES, UNSUPPORTED_ALIASES
+from asyncfactories.definition.metaclass import ModelFactoryMeta
+from asyncfactories.definition.options import CLASS_ALIASES, SESSION_ALIASES, UNSUPPORTED_ALIASES
 
 from .models import Account, User
 from .readback import fetch_all

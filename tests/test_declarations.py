@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 import asyncfactories
-import asyncfactories.declarations
+import asyncfactories.building.declarations
 from asyncfactories import (
     Dict,
     Faker,
@@ -64,7 +64,7 @@ FACTORY_BOY_DECLARATIONS: dict[str, object] = {
 @pytest.mark.parametrize("name", FACTORY_BOY_DECLARATIONS)
 def test_declaration_is_factory_boys_own_object(name: str) -> None:
     assert getattr(asyncfactories, name) is FACTORY_BOY_DECLARATIONS[name]
-    assert getattr(asyncfactories.declarations, name) is FACTORY_BOY_DECLARATIONS[name]
+    assert getattr(asyncfactories.building.declarations, name) is FACTORY_BOY_DECLARATIONS[name]
     assert name in asyncfactories.__all__
 
 

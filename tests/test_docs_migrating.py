@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from asyncfactories.options import CLASS_ALIASES, SESSION_ALIASES, UNSUPPORTED_ALIASES, ModelFactoryOptions
+from asyncfactories.definition.options import CLASS_ALIASES, SESSION_ALIASES, UNSUPPORTED_ALIASES, ModelFactoryOptions
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "migrating"
 META_OPTIONS = {option.name for option in ModelFactoryOptions()._build_default_options()}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from asyncfactories.options import CLASS_ALIASES, SESSION_ALIASES, ModelFactoryOptions
+from asyncfactories.definition.options import CLASS_ALIASES, SESSION_ALIASES, ModelFactoryOptions
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "reference" / "options.md"
 META_OPTIONS = [option.name for option in ModelFactoryOptions()._build_default_options()]

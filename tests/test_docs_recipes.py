@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from asyncfactories._pytest_support import sync_url
+from asyncfactories.integrations.pytest_support import sync_url
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "docs" / "examples"

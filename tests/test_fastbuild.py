@@ -6,18 +6,8 @@ from typing import Any
 
 import pytest
 
-from asyncfactories import (
-    Faker,
-    Ignore,
-    LazyAttribute,
-    LazyFunction,
-    ModelFactory,
-    PostGenerated,
-    Sequence,
-    Use,
-    _fastbuild,
-    seed,
-)
+from asyncfactories import Faker, Ignore, LazyAttribute, LazyFunction, ModelFactory, PostGenerated, Sequence, Use, seed
+from asyncfactories.building import fastbuild as _fastbuild
 
 from .models import Post, User
 

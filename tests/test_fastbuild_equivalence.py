@@ -41,11 +41,11 @@ from asyncfactories import (
     Trait,
     Transformer,
     Use,
-    _fastbuild,
     post_generation,
     seed,
 )
-from asyncfactories._pytest_support import restart_sequences
+from asyncfactories.building import fastbuild as _fastbuild
+from asyncfactories.integrations.pytest_support import restart_sequences
 
 from .models import Comment, Post, Profile, User
 

@@ -16,17 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from asyncfactories import (
-    Faker,
-    LazyAttribute,
-    ModelFactory,
-    Sequence,
-    SubFactory,
-    _fastbuild,
-    post_generation,
-    seed,
-)
-from asyncfactories._steps import LayeredStepBuilder
+from asyncfactories import Faker, LazyAttribute, ModelFactory, Sequence, SubFactory, post_generation, seed
+from asyncfactories.building import fastbuild as _fastbuild
+from asyncfactories.building.steps import LayeredStepBuilder
 
 from .models import Comment, Post, User
 from .readback import fetch_all

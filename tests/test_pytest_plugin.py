@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from asyncfactories._pytest_support import DATABASE_URL_ENV, seed_for_test, sync_url
+from asyncfactories.integrations.pytest_support import DATABASE_URL_ENV, seed_for_test, sync_url
 
 pytest_plugins = ("pytester",)
 
@@ -469,7 +469,7 @@ def test_fixtures_lists_the_plugin_and_registered_fixtures(pytester: pytest.Pyte
         "tag_factory -- ",
     ):
         assert f"\n{listed}" in output, listed
-    assert "fixtures defined from asyncfactories._pytest_support" not in output
+    assert "fixtures defined from asyncfactories.integrations.pytest_support" not in output
 
 
 @pytest.mark.parametrize(

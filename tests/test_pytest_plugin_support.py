@@ -15,8 +15,8 @@ from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 from asyncfactories import ConfigurationError, ModelFactory
-from asyncfactories._fixture_registry import instance_fixture_name, snake_case
-from asyncfactories._pytest_support import (
+from asyncfactories.integrations.fixture_registry import instance_fixture_name, snake_case
+from asyncfactories.integrations.pytest_support import (
     DATABASE_URL_ENV,
     async_url,
     load_metadata,
@@ -197,8 +197,7 @@ def test_register_fixture_after_collection_only_returns_the_factory() -> None:
 
 def test_loop_following_works_with_a_pytest_asyncio_fixture_without_loop_scope() -> None:
     """pytest-asyncio < 0.24 has no ``loop_scope=``: the plugin must still load (no TypeError)."""
-    from asyncfactories import _pytest_support
-
+    from asyncfactories.integrations import pytest_support as _pytest_support
     calls: list[dict[str, object]] = []
 
     def old_fixture(function: object, *, scope: str = "function", name: str | None = None) -> object:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncfactories import Faker, ModelFactory, seed
-from asyncfactories._definition import ModelFactoryMeta
+from asyncfactories.definition.metaclass import ModelFactoryMeta
 
 from .models import Post, Tag, User
 from .readback import fetch_all

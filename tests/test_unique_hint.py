@@ -9,7 +9,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, UniqueConstrain
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from asyncfactories._unique_hint import unique_violation_note
+from asyncfactories.persisting.unique_hint import unique_violation_note
 
 metadata = MetaData()
 accounts = Table(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import make_url
 
-from asyncfactories._urls import display_url, scrub_secrets
+from asyncfactories.integrations.urls import display_url, scrub_secrets
 
 DISPLAY = {
     "password": ("postgresql+asyncpg://app:pw1@127.0.0.1:5432/db", "postgresql+asyncpg://app:***@127.0.0.1:5432/db"),

@@ -27,10 +27,19 @@ Generator = Callable[[ColumnSpec, Random], Any]
 UniqueGenerator = Callable[[ColumnSpec, Random, int], Any]
 
 
+#: The built-in generators of an ARRAY's items, handed over by ``registry`` (which imports
+#: this module, so this one cannot import it): ``use_for_items``.
+_item_generators: dict[str, Any] = {}
+
+
+def use_for_items(value: Generator, unique_value: UniqueGenerator) -> None:
+    """Generate ARRAY items with these (the registry's built-in ``value`` and ``unique_value``)."""
+    _item_generators.update(value=value, unique_value=unique_value)
+
+
 def _array(spec: ColumnSpec, random: Random) -> list[Any]:
     """1 to 3 items (per dimension) from the item type's built-in generator."""
-    from .registry import builtin_value
-
+    builtin_value: Generator = _item_generators["value"]
     item_spec = spec.for_type(cast(Any, spec.type).item_type)
     dimensions = getattr(spec.type, "dimensions", None) or 1
     width = random.randint(1, 3)
@@ -45,8 +54,7 @@ def _array(spec: ColumnSpec, random: Random) -> list[Any]:
 
 def _unique_array(spec: ColumnSpec, random: Random, n: int) -> list[Any]:
     """One item, the item type's n-th unique value."""
-    from .registry import builtin_unique_value
-
+    builtin_unique_value: UniqueGenerator = _item_generators["unique_value"]
     return [builtin_unique_value(spec.for_type(cast(Any, spec.type).item_type), random, n)]
 
 

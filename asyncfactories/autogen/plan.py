@@ -62,7 +62,7 @@ def install_auto_declarations(factory: Any) -> dict[str, Any]:
     return found
 
 
-#: The public name for readers (``eager.py``, tests): computing installs them too.
+#: The public name for readers (``persisting/eager.py``, tests): computing installs them too.
 auto_declarations = install_auto_declarations
 
 

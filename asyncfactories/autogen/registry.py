@@ -48,7 +48,7 @@ from sqlalchemy.types import TypeEngine
 from ..exceptions import ConfigurationError
 from . import generators as g
 from .columns import ColumnSpec
-from .dialects import dialect_generators, dialect_unique_generators
+from .dialects import dialect_generators, dialect_unique_generators, use_for_items
 from .unique import next_number, remember
 
 __all__ = [
@@ -227,3 +227,6 @@ def builtin_unique_value(spec: ColumnSpec, random: Random, n: int) -> Any:
     if match is None or twin is None:
         return builtin_value(spec, random)
     return twin(spec.for_type(match[1], unique=True), random, n)
+
+
+use_for_items(builtin_value, builtin_unique_value)  # ARRAY items, without dialects importing this module

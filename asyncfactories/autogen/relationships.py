@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty
 from sqlalchemy.orm.exc import UnmappedColumnError
 
+from .._root import root_factory
 from ..exceptions import FactoryError
 
 if TYPE_CHECKING:
@@ -169,12 +170,9 @@ _SHARED_OPTIONS = (
 
 
 def _abstract_base(requester: Any) -> Any:
-    from ..factory import ModelFactory
-
-    for klass in requester.__mro__:
-        if isinstance(klass, type) and issubclass(klass, ModelFactory) and klass._meta.abstract:
-            return klass
-    return ModelFactory
+    root = root_factory()
+    bases: list[Any] = [klass for klass in requester.__mro__ if isinstance(klass, type) and issubclass(klass, root)]
+    return next((klass for klass in bases if klass._meta.abstract), root)
 
 
 def _automatic_attributes(model: type, requester: Any) -> dict[str, Any]:
@@ -191,9 +189,8 @@ def _automatic_attributes(model: type, requester: Any) -> dict[str, Any]:
 def automatic_factory(model: type, requester: Any) -> type[ModelFactory[Any]]:
     """A zero-config factory for ``model``: a subclass of ``requester``'s abstract base (so it
     shares that base's session and options) with ``requester``'s zero-config options (cached)."""
-    from .._definition import ModelFactoryMeta
-    from ..factory import ModelFactory
-
+    root = root_factory()
+    metaclass = type(root)  # ModelFactoryMeta, which defining a factory class goes through
     with _lock:
         found = _automatic.get(requester, {}).get(model)
     if found is not None:
@@ -201,9 +198,9 @@ def automatic_factory(model: type, requester: Any) -> type[ModelFactory[Any]]:
     attrs = _automatic_attributes(model, requester)
     name = f"Automatic{model.__name__}Factory"
     try:
-        created: type = ModelFactoryMeta(name, (_abstract_base(requester),), attrs)
+        created: type = metaclass(name, (_abstract_base(requester),), attrs)
     except FactoryError:  # the base's own declarations do not fit this model
-        created = ModelFactoryMeta(name, (ModelFactory,), attrs)
+        created = metaclass(name, (root,), attrs)
     with _lock:
         found = _automatic.setdefault(requester, {}).setdefault(model, created)
     return found

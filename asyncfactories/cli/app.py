@@ -11,7 +11,7 @@ from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import __version__
-from ..linting import LintReport, discover_factories, lint
+from ..integrations.linting import LintReport, discover_factories, lint
 from .database import DEFAULT_SEED_URL, connect_engine, create_tables, parse_url
 from .errors import CliError
 from .scaffold import render_factories

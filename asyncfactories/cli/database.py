@@ -8,7 +8,7 @@ from sqlalchemy import URL, MetaData, event, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from .._urls import display_url, scrub_secrets
+from ..integrations.urls import display_url, scrub_secrets
 from .errors import CliError
 
 __all__ = ["DEFAULT_SEED_URL", "connect_engine", "create_tables", "display", "parse_url"]

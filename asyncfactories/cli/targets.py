@@ -10,7 +10,7 @@ from types import ModuleType
 from typing import Any
 
 from ..factory import ModelFactory
-from ..linting import discover_factories
+from ..integrations.linting import discover_factories
 from .errors import CliError
 
 __all__ = ["Target", "import_module", "parse_target"]

@@ -1,7 +1,7 @@
 """tests/factories/base.py of the guide: shared configuration on an abstract base.
 
 polyfactory's ``SQLAlchemyFactory[T]`` becomes ``ModelFactory[T]``; the dunder options are
-asyncfactories aliases of ``Meta`` options (``asyncfactories.options.CLASS_ALIASES``). The
+asyncfactories aliases of ``Meta`` options (``asyncfactories.definition.options.CLASS_ALIASES``). The
 session is set at run time by a fixture (``BaseFactory.__async_session__ = session``).
 """
 

@@ -23,7 +23,7 @@ from factory.declarations import (
     SubFactory,
 )
 
-from .autogen.plan import install_auto_declarations
+from ..autogen.plan import install_auto_declarations
 
 __all__ = ["needs_unit_of_work", "reads_generated_values"]
 

@@ -17,8 +17,8 @@ from factory.declarations import BaseDeclaration, Parameter, RelatedFactory, Sub
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import InstanceState, RelationshipProperty
 
-from ._mapping import model_info
-from .exceptions import ConfigurationError
+from .._mapping import model_info
+from ..exceptions import ConfigurationError
 
 __all__ = ["check_cycles", "check_recycled", "check_relationship_keywords"]
 

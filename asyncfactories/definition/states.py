@@ -10,7 +10,7 @@ override dict. Values for one instance are layered, lowest first:
 4. call keywords.
 
 The merge runs for every instance factory_boy builds, top-level or through a ``SubFactory``
-(see ``_steps.py``), so the order holds at every depth.
+(see ``building/steps.py``), so the order holds at every depth.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from typing import Any
 
 from factory.declarations import SKIP, SubFactory, Trait
 
-from ._mapping import model_info
-from .exceptions import ConfigurationError, UnknownStateError
+from .._mapping import model_info
+from ..exceptions import ConfigurationError, UnknownStateError
+from .model_check import check_names
 
 __all__ = ["STATES_KEY", "check_state_definitions", "layered_params", "require_state", "state_names", "state_overrides"]
 
@@ -90,8 +91,6 @@ def _check_once(factory: Any, name: str, overrides: dict[str, Any]) -> None:
     checked: set[str] = factory.__dict__.get(_CHECKED_ATTRIBUTE) or set()
     if name in checked:
         return
-    from .model_check import check_names
-
     check_names(factory, overrides, f"state_{name}() sets")
     setattr(factory, _CHECKED_ATTRIBUTE, checked | {name})
 
@@ -126,8 +125,6 @@ def _checked_defaults(factory: Any) -> dict[str, Any]:
             f"field values, e.g. return {{'name': 'Ada'}}"
         )
     if values and not factory.__dict__.get(_DEFAULTS_CHECKED_ATTRIBUTE):
-        from .model_check import check_names
-
         check_names(factory, values, "defaults() sets")
         setattr(factory, _DEFAULTS_CHECKED_ATTRIBUTE, True)
     return dict(values)

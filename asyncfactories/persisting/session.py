@@ -18,8 +18,8 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session, async_sessionmaker
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from .exceptions import ConfigurationError, SessionNotBoundError, SessionTypeError
-from .options import SESSION_ALIASES
+from ..definition.options import OWN_META_SESSION_FLAG, SESSION_ALIASES
+from ..exceptions import ConfigurationError, SessionNotBoundError, SessionTypeError
 
 __all__ = ["ResolvedSession", "bind_session", "find_session_source", "open_session", "session_lock"]
 
@@ -28,9 +28,6 @@ SessionT = TypeVar("SessionT", AsyncSession, Session)
 _bound_session: ContextVar[AsyncSession | Session | None] = ContextVar(
     "asyncfactories_bound_session", default=None
 )
-
-#: Class attribute recording that a class's own ``Meta`` sets ``sqlalchemy_session``.
-OWN_META_SESSION_FLAG = "_asyncfactories_own_meta_session"
 
 
 class bind_session:  # noqa: N801 - used like a function, as contextlib's helpers are

@@ -15,9 +15,9 @@ from typing import Any
 from factory.declarations import SubFactory
 from sqlalchemy.orm import RelationshipDirection, RelationshipProperty
 
-from ._collections import add_member, as_collection
-from ._mapping import model_info
-from .exceptions import ConfigurationError
+from .._collections import add_member, as_collection
+from .._mapping import model_info
+from ..exceptions import ConfigurationError
 
 __all__ = ["ChildSpec", "attach_children", "child_spec", "link_keywords", "recycled_keywords", "recycling"]
 

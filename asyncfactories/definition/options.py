@@ -7,17 +7,18 @@ Each option is declared once, as factory_boy's ``OptionDefault`` with a checker 
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, cast
 
 from factory import enums
 from factory.alchemy import SQLAlchemyOptions
 from factory.base import OptionDefault
 
-from ._get_or_create import passing
-from .exceptions import ConfigurationError, SessionConflictError
+from ..exceptions import ConfigurationError, SessionConflictError
 
 __all__ = [
     "CLASS_ALIASES",
@@ -53,7 +54,7 @@ def _persistence_method(value: Any) -> Any:
 
 #: polyfactory's class attributes, read once when the class is defined:
 #: ``alias -> (Meta option, how the alias's value maps to the option's)``.
-#: ``__model__`` is resolved with the generic parameter (see ``_definition.py``) and the
+#: ``__model__`` is resolved with the generic parameter (see ``metaclass.py``) and the
 #: session aliases at call time (``SESSION_ALIASES``).
 CLASS_ALIASES: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "__is_base_factory__": ("abstract", _same),
@@ -96,10 +97,30 @@ UNSUPPORTED_ALIASES: dict[str, str] = {
     ),
 }
 
-#: Aliases of ``Meta.sqlalchemy_session``, read at call time (see ``session.py``).
+#: Aliases of ``Meta.sqlalchemy_session``, read at call time (see ``persisting/session.py``).
 SESSION_ALIASES: tuple[str, ...] = ("__async_session__", "__session__")
 
 _sequence_lock = threading.Lock()
+
+#: Set on a factory class when its own ``Meta`` names a session (read when resolving one).
+OWN_META_SESSION_FLAG = "_asyncfactories_own_meta_session"
+
+_passed: ContextVar[Collection[str]] = ContextVar("asyncfactories_passed_keywords", default=())
+
+
+@contextlib.contextmanager
+def passing(keywords: Collection[str]) -> Iterator[None]:
+    """Record the keywords the object being instantiated was given from outside its declarations."""
+    token = _passed.set(keywords)
+    try:
+        yield
+    finally:
+        _passed.reset(token)
+
+
+def passed_keywords() -> Collection[str]:
+    """The keywords recorded by :func:`passing` for the object being instantiated (get-or-create reads them)."""
+    return _passed.get()
 
 
 def _factory_name(meta: Any) -> str:

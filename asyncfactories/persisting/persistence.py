@@ -1,7 +1,7 @@
 """Writing built instances: persistence modes, one-flush batches, failure isolation.
 
 Everything here runs with a *synchronous* ``Session``: either the caller's own, or the
-``sync_session`` of an ``AsyncSession`` inside ``run_sync`` (see ``_bridge``). Per-call state
+``sync_session`` of an ``AsyncSession`` inside ``run_sync`` (see ``persisting/bridge.py``). Per-call state
 lives in a context variable, never on the factory class, so concurrent calls do not mix.
 """
 
@@ -18,10 +18,10 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper, RelationshipProperty, Session, SessionTransaction, selectinload
 from sqlalchemy.orm.attributes import init_collection
 
-from ._failure_notes import annotate
-from ._mapping import model_info
+from .._mapping import model_info
 from .bulk import write_in_bulk
 from .eager import needs_unit_of_work
+from .failure_notes import annotate
 
 __all__ = [
     "AsyncPersistenceHandler",

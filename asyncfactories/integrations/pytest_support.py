@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from .factory import ModelFactory
+from ..factory import ModelFactory
 
 __all__ = [
     "DATABASE_URL_ENV",

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from factory.builder import Resolver
 from factory.declarations import Iterator
 
-from .exceptions import ConfigurationError, UnknownFieldError
+from ..exceptions import ConfigurationError, UnknownFieldError
 
 __all__ = ["translated"]
 

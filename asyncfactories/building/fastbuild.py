@@ -32,12 +32,13 @@ from factory.base import BaseFactory
 from factory.declarations import LazyFunction, Sequence, SubFactory
 from factory.faker import Faker
 
-from ._definition import ClassmethodField
-from .autogen.declarations import AutoValue
-from .autogen.plan import install_auto_declarations
+from .._root import root_factory
+from ..autogen.declarations import AutoValue
+from ..autogen.plan import install_auto_declarations
+from ..definition.metaclass import ClassmethodField
+from ..definition.states import layered_params
 from .declarations import Ignore, PostGenerated, Require, Use
 from .relations import recycled_keywords
-from .states import layered_params
 
 __all__ = ["NOT_BUILT", "fast_generate"]
 
@@ -89,9 +90,7 @@ class _SubBuild:
 
 @functools.cache
 def _base_defaults() -> Any:
-    from .factory import ModelFactory  # factory.py imports this module
-
-    return getattr(ModelFactory.defaults, "__func__", None)
+    return getattr(root_factory().defaults, "__func__", None)
 
 
 def _keeps_defaults(factory: Any) -> bool:

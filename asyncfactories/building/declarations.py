@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from factory.declarations import SKIP, BaseDeclaration
 
-from .exceptions import MissingRequiredFieldError
+from ..exceptions import MissingRequiredFieldError
 
 if TYPE_CHECKING:
     from factory import declarations as _declarations

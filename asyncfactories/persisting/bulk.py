@@ -22,8 +22,8 @@ from sqlalchemy import Table, insert
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper, RelationshipDirection, Session, make_transient_to_detached
 
-from ._collections import members
-from ._plain_inserts import insert_without_returning, uses_rowids
+from .._collections import members
+from .plain_inserts import insert_without_returning, uses_rowids
 
 __all__ = ["write_in_bulk"]
 
@@ -167,7 +167,7 @@ def _returns_rows(session: Session, table: Table, rows: list[dict[str, Any]]) ->
     """The dialect runs ``INSERT … RETURNING`` for this batch, rows in parameter order.
 
     A batch of SQLite rowids is faster through ``executemany`` and one SELECT; it goes through
-    ``_plain_inserts``, as does every batch on a dialect without RETURNING (MySQL 8).
+    ``plain_inserts.py``, as does every batch on a dialect without RETURNING (MySQL 8).
     """
     dialect = session.get_bind().dialect
     if len(rows) == 1:

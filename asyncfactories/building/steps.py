@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from factory.builder import StepBuilder
 
-from .autogen.plan import install_auto_declarations
+from ..autogen.plan import install_auto_declarations
+from ..definition.states import STATES_KEY, layered_params
 from .relations import recycled_keywords
-from .states import STATES_KEY, layered_params
 
 __all__ = ["LAYERED_KEY", "LayeredStepBuilder"]
 

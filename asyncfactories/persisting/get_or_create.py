@@ -8,39 +8,24 @@ failed INSERT is rolled back to a SAVEPOINT, never with the caller's whole trans
 
 Which keywords were passed is a per-build fact: the call's keywords for the outermost object,
 a ``SubFactory``'s own keywords (and ``author__x`` lines) for a parent. The step builder knows
-it; ``ModelFactoryOptions.instantiate`` hands it over through :func:`passing`.
+it; ``ModelFactoryOptions.instantiate`` records it (``definition.options.passed_keywords``).
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Collection, Iterator
-from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError, MultipleResultsFound, NoResultFound
 from sqlalchemy.orm import Session
 
-from ._failure_notes import add_note
-from ._mapping import model_info
-from .exceptions import ConfigurationError
+from .._mapping import model_info
+from ..definition.options import passed_keywords
+from ..exceptions import ConfigurationError
+from .failure_notes import add_note
 from .persistence import protective_savepoint
 
-__all__ = ["get_or_create", "passing"]
-
-_passed: ContextVar[Collection[str]] = ContextVar("asyncfactories_passed_keywords", default=())
-
-
-@contextlib.contextmanager
-def passing(keywords: Collection[str]) -> Iterator[None]:
-    """Record the keywords the object being instantiated was given from outside its declarations."""
-    token = _passed.set(keywords)
-    try:
-        yield
-    finally:
-        _passed.reset(token)
-
+__all__ = ["get_or_create"]
 
 def _lookup(model: type, values: dict[str, Any]) -> Select[Any]:
     return select(model).filter_by(**values)
@@ -100,7 +85,7 @@ def _found_after_failed_insert(
 
     None passed, or no row found: the ``IntegrityError`` is raised, as factory_boy does.
     """
-    passed = _passed.get()
+    passed = passed_keywords()
     retry = {key: value for key, value in values.items() if key in passed}
     if not retry:
         raise error

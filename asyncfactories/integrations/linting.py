@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .factory import ModelFactory
+from ..factory import ModelFactory
 
 __all__ = ["LintFailure", "LintReport", "discover_factories", "lint"]
 

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapper
 
-from ._mapping import model_info
-from ._unique_hint import unique_violation_note
-from .exceptions import FactoryError
+from .._mapping import model_info
+from ..exceptions import FactoryError
+from .unique_hint import unique_violation_note
 
 __all__ = ["add_note", "annotate", "failure_note"]
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from factory.declarations import SubFactory, Trait
 
-from ._mapping import KeywordNames, backref_names, keyword_names, model_info
-from .exceptions import UnknownFieldError
+from .._mapping import KeywordNames, backref_names, keyword_names, model_info
+from ..exceptions import UnknownFieldError
 
 __all__ = ["check_factory", "check_keywords", "check_names", "valid_names"]
 

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Mapper, RelationshipDirection
 
-from ._collections import members
-from ._mapping import model_info
+from .._collections import members
+from .._mapping import model_info
 
 __all__ = ["assign_fake_keys", "collecting_builds", "record_built"]
 

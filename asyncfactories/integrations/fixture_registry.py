@@ -16,9 +16,9 @@ from typing import Any, TypeVar, overload
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ._pytest_support import loop_following, runner_variant
-from .exceptions import ConfigurationError
-from .factory import ModelFactory
+from ..exceptions import ConfigurationError
+from ..factory import ModelFactory
+from .pytest_support import loop_following, runner_variant
 
 __all__ = ["close_registration", "open_registration", "register_fixture", "snake_case", "variant_for"]
 

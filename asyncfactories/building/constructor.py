@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy.orm import RelationshipProperty
 from sqlalchemy.orm.attributes import del_attribute
 
-from ._collections import as_collection
-from ._mapping import model_info
+from .._collections import as_collection
+from .._mapping import model_info
 
 __all__ = ["construct"]
 

@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from ._bridge import run_holding_lock
-from ._gc_pause import garbage_collection_paused
-from .exceptions import ConfigurationError, SessionTypeError
+from ..exceptions import ConfigurationError, SessionTypeError
+from .bridge import run_holding_lock
+from .gc_pause import garbage_collection_paused
 from .persistence import current_call, load_unloaded
 from .session import ResolvedSession, find_session_source, open_session, session_lock
 
 if TYPE_CHECKING:
-    from .builder import CallPlan
+    from ..builder import CallPlan
 
 __all__ = [
     "checked_at_call",

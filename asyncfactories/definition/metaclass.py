@@ -14,14 +14,13 @@ from factory.declarations import BaseDeclaration, SubFactory
 from factory.faker import Faker as FakerDeclaration
 from sqlalchemy.orm import QueryableAttribute
 
+from .._faker_speed import speed_up
+from .._mapping import is_mapped_class
+from ..autogen.relationships import register_factory
+from ..exceptions import ConfigurationError
+from ..seeding import seed
 from . import model_check
-from ._faker_speed import speed_up
-from ._mapping import is_mapped_class
-from .autogen.relationships import register_factory
-from .exceptions import ConfigurationError
-from .options import meta_from_class_body
-from .seeding import seed
-from .session import OWN_META_SESSION_FLAG
+from .options import OWN_META_SESSION_FLAG, meta_from_class_body
 from .states import check_state_definitions
 
 __all__ = ["ModelFactoryMeta"]

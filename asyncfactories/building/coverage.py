@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import Boolean, Enum
 
-from .autogen.columns import ColumnFacts, ModelSchema, model_schema
-from .autogen.generators import enum_values
-from .autogen.registry import factory_tables, producer
-from .autogen.relationships import default_factory
+from ..autogen.columns import ColumnFacts, ModelSchema, model_schema
+from ..autogen.generators import enum_values
+from ..autogen.registry import factory_tables, producer
+from ..autogen.relationships import default_factory
 
 __all__ = ["build_coverage"]
 
