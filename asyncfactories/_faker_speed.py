@@ -63,5 +63,6 @@ def speed_up(fake: faker.Faker | faker.Generator) -> None:
         for provider in generator.providers:
             if provider.__dict__.get(_SPED_UP) or type(provider).random_elements is not _ORIGINAL:
                 continue
+            # Ignored for mypy: replacing Faker's method on this one provider is the point.
             provider.random_elements = MethodType(_random_elements, provider)  # type: ignore[method-assign]
             setattr(provider, _SPED_UP, True)

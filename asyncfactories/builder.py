@@ -8,37 +8,24 @@ that changes something returns a new builder, so a builder can be kept and reuse
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from .building.input_checks import check_recycled
-from .building.relations import ChildSpec, child_spec, link_keywords
+from .building.plan import EMPTY_PLAN, CallPlan
+from .building.relations import child_spec, link_keywords
 from .definition.states import require_state
 from .persisting.calls import checked_at_call
 
 if TYPE_CHECKING:
     from .factory import ModelFactory
 
-__all__ = ["CallPlan", "FactoryBuilder"]
+__all__ = ["EMPTY_PLAN", "CallPlan", "FactoryBuilder"]
 
 ModelT = TypeVar("ModelT")
-
-
-@dataclass(frozen=True)
-class CallPlan:
-    """What a builder adds to a call: states, a session, recycled parents, children, links."""
-
-    states: tuple[str, ...] = ()
-    session: AsyncSession | Session | None = None
-    recycled: tuple[Any, ...] = ()
-    children: tuple[ChildSpec, ...] = ()
-    links: dict[str, Any] = field(default_factory=dict)
-
-
-EMPTY_PLAN = CallPlan()
 
 
 @dataclass(frozen=True)

@@ -10,39 +10,31 @@ Every entry point funnels into a ``*_with_plan`` method taking the builder's ``C
 from __future__ import annotations
 
 import random
-import threading
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 import faker
 from factory.alchemy import SQLAlchemyModelFactory
-from factory.builder import BuildStep, parse_declarations
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from ._mapping import model_info
 from ._root import register_root_factory
-from .autogen.plan import install_auto_declarations
 from .autogen.registry import builtin_generators
 from .builder import EMPTY_PLAN, CallPlan, FactoryBuilder
 from .building.constructor import construct
 from .building.coverage import build_coverage
 from .building.declarations import resolve_post_generated
-from .building.errors import translated
-from .building.fastbuild import NOT_BUILT, fast_generate
-from .building.input_checks import check_cycles, check_relationship_keywords
-from .building.relations import attach_children, recycling
-from .building.steps import LAYERED_KEY, LayeredStepBuilder
+from .building.generation import attributes as attributes_of
+from .building.generation import check_size, generate, generate_planned, label, prepare
+from .building.relations import recycling
 from .building.stubbing import assign_fake_keys, collecting_builds, record_built
-from .definition import model_check
-from .definition.metaclass import ModelFactoryMeta
+from .definition.counters import next_seq, reset_seq
+from .definition.metaclass import ModelFactoryMeta, derive_factory
 from .definition.options import ModelFactoryOptions
-from .definition.states import STATES_KEY, layered_params, state_names
-from .exceptions import ConfigurationError, SessionNotBoundError
-from .persisting.calls import create_async_call, create_sync_call, synchronous_inside_builds
+from .definition.states import state_names
+from .persisting.calls import create_async_call, create_instance, create_sync_call, synchronous_inside_builds
 from .persisting.eager import reads_generated_values
-from .persisting.get_or_create import get_or_create
-from .persisting.persistence import current_call, initialise_collections, persist_call
+from .persisting.persistence import initialise_collections
 from .seeding import shared_faker, shared_random
 
 __all__ = ["ModelFactory", "ModelFactoryMeta"]
@@ -51,7 +43,6 @@ ModelT = TypeVar("ModelT")
 Strategy = Literal["build", "create", "stub"]
 _BUILD: Strategy = "build"
 _CREATE: Strategy = "create"
-_seq_lock = threading.Lock()
 
 if TYPE_CHECKING:
     # types-factory-boy makes the factory generic; at run time it is not subscriptable.
@@ -88,6 +79,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     if TYPE_CHECKING:
         # ``await UserFactory(**kw)`` creates (factory_boy's metaclass __call__ runs create());
         # mypy reads __new__ for the call's type, so describe the coroutine it returns.
+        # (mypy expects __new__ to return the class itself, hence the ignore.)
         def __new__(cls, **kwargs: Any) -> Coroutine[Any, Any, ModelT]: ...  # type: ignore[misc]
 
     class Meta:
@@ -106,15 +98,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         Raises ``ConfigurationError`` when no model is given and the class has none, and
         ``UnknownFieldError`` for a declaration that is not a field of the model.
         """
-        target = model if model is not None else cls._meta.model
-        if target is None:
-            raise ConfigurationError(
-                f"{cls.__name__}.create_factory() needs a model: {cls.__name__}.create_factory(User, ...)"
-            )
-        attrs = dict(declarations)
-        if model is not None:
-            attrs["__model__"] = model
-        new_class: type[ModelFactory[Any]] = ModelFactoryMeta(f"{target.__name__}Factory", (cls,), attrs)
+        new_class: type[ModelFactory[Any]] = derive_factory(cls, model, declarations)
         return new_class
 
     @classmethod
@@ -149,20 +133,12 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     @classmethod
     def _next_seq(cls) -> int:
         """1, 2, 3, … per factory class (a subclass counts on its own); safe across threads."""
-        with _seq_lock:
-            value: int = cls.__dict__.get("_asyncfactories_seq", 0) + 1
-            cls._asyncfactories_seq = value
-        return value
+        return next_seq(cls)
 
     @classmethod
     def _reset_seq(cls) -> None:
         """Restart ``_next_seq()`` at 1 and factory_boy's ``Sequence`` counter of this class."""
-        with _seq_lock:
-            cls._asyncfactories_seq = 0
-        # None only on a class whose definition raised half-way (a bad Meta option): such a
-        # class still shows up in ModelFactory.__subclasses__() until it is collected.
-        if cls._meta.counter_reference is not None:
-            cls._meta.reset_sequence(force=True)
+        reset_seq(cls)
 
     # ----------------------------------------------------------------- builders
 
@@ -211,22 +187,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     @classmethod
     def _generate(cls, strategy: Strategy, params: dict[str, Any]) -> Any:
-        if cls._meta.abstract:
-            # Only a base still generic in its model (``Base(ModelFactory[T])``) can be subscripted.
-            generic = bool(getattr(cls, "__parameters__", ()))
-            example = f"{cls.__name__}[User]): ..." if generic else f"{cls.__name__}): __model__ = User"
-            raise ConfigurationError(
-                f"{cls.__name__} is an abstract base factory and cannot build; subclass it with a "
-                f"model, e.g. class UserFactory({example}"
-            )
-        keywords = dict(params)
-        states = tuple(keywords.pop(STATES_KEY, ()))
-        install_auto_declarations(cls)  # once per class: zero-config values (see docs/guides/zero-config.md)
-        extras = layered_params(cls, keywords, states)
-        built = fast_generate(cls, strategy, extras, tuple(keywords))
-        if built is NOT_BUILT:
-            built = LayeredStepBuilder(cls._meta, {**extras, LAYERED_KEY: tuple(keywords)}, strategy).build()
-        return built
+        return generate(cls, strategy, params)
 
     @classmethod
     def _adjust_kwargs(cls, **kwargs: Any) -> dict[str, Any]:
@@ -247,22 +208,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     @classmethod
     def _create(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
-        call = current_call()
-        if call is None:
-            raise SessionNotBoundError(cls.__name__, "create")
-        session = call.session if call.add_to_session else None
-        if cls._meta.sqlalchemy_get_or_create and session is not None:
-            instance, created = get_or_create(session, cls, model_class, args, kwargs)
-            if created:
-                call.created.append(instance)
-            return instance
-        instance = cls._instantiate(model_class, args, kwargs)
-        call.created.append(instance)
-        if session is not None and not call.deferred:
-            session.add(instance)
-            if call.flush_each:
-                session.flush()
-        return instance
+        return create_instance(cls, model_class, args, kwargs)
 
     @classmethod
     def _flushes_each_instance(cls, params: dict[str, Any] | None = None) -> bool:
@@ -273,40 +219,20 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     @classmethod
     def _check_size(cls, call: str, size: object) -> int:
-        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
-            raise ValueError(f"{cls.__name__}.{call}(): the count must be a non-negative int, got {size!r}")
-        return size
+        return check_size(cls, call, size)
 
     @classmethod
     def _prepare(cls, kwargs: dict[str, Any], plan: CallPlan) -> dict[str, Any]:
         """Check the keywords; return factory_boy extras carrying the plan's links and states."""
-        if cls._meta.abstract:
-            cls._generate(_BUILD, {})  # raises the abstract-factory error
-        model_check.check_keywords(cls, kwargs)
-        check_relationship_keywords(cls, kwargs)
-        params = {**plan.links, **kwargs}
-        check_cycles(cls, params, plan.recycled)
-        return params
+        return prepare(cls, kwargs, plan)
 
     @classmethod
     def _generate_planned(cls, strategy: Strategy, params: dict[str, Any], plan: CallPlan) -> Any:
-        try:
-            instance = cls._generate(strategy, {**params, STATES_KEY: plan.states})
-            if plan.children:
-                attach_children(instance, plan.children, strategy, STATES_KEY)
-        except (StopIteration, AttributeError) as error:
-            replacement = translated(error)  # naming the factory and the field being evaluated
-            if replacement is None:
-                raise
-            raise replacement from error
-        return instance
+        return generate_planned(cls, strategy, params, plan)
 
     @classmethod
     def _label(cls, call: str, size: int | None, kwargs: dict[str, Any], plan: CallPlan) -> str:
-        shown = [str(size)] if size is not None else []
-        shown += [f"{key}={value!r}" for key, value in kwargs.items()]
-        states = f".state({', '.join(repr(name) for name in plan.states)})" if plan.states else ""
-        return f"{cls.__name__}{states}.{call}({', '.join(shown)})"
+        return label(cls, call, size, kwargs, plan)
 
     # ----------------------------------------------------------------- building (no database)
 
@@ -367,19 +293,7 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
 
     @classmethod
     def _attributes_with_plan(cls, kwargs: dict[str, Any], plan: CallPlan) -> dict[str, Any]:
-        params = cls._prepare(kwargs, plan)
-        step_builder = LayeredStepBuilder(cls._meta, {**params, STATES_KEY: plan.states}, _BUILD)
-        pre, _post = parse_declarations(
-            step_builder.extras,
-            base_pre=cls._meta.pre_declarations,
-            base_post=cls._meta.post_declarations,
-        )
-        step = BuildStep(builder=step_builder, sequence=cls._meta.next_sequence())
-        with recycling(plan.recycled):
-            step.resolve(pre)
-        _args, values = cls._meta.prepare_arguments(step.attributes)
-        columns = model_info(cls._meta.model).column_keys
-        return {key: value for key, value in values.items() if key in columns}
+        return attributes_of(cls, cls._prepare(kwargs, plan), plan)
 
     @classmethod
     def _stubbed_with_plan(cls, kwargs: dict[str, Any], plan: CallPlan) -> ModelT:
@@ -473,18 +387,6 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     ) -> list[ModelT]:
         instances: list[ModelT] = create_sync_call(cls, call, size, session, kwargs, plan, batch=batch)
         return instances
-
-    @classmethod
-    def _persist(
-        cls, session: Session | None, count: int, params: dict[str, Any], label: str, plan: CallPlan, owned: bool
-    ) -> list[ModelT]:
-        """Build and write ``count`` instances; a session the library opened itself is committed."""
-
-        def build() -> list[ModelT]:
-            with recycling(plan.recycled):
-                return [cls._generate_planned(_CREATE, dict(params), plan) for _ in range(count)]
-
-        return persist_call(session, cls, build, label, params, commit=owned)
 
 
 # Set after the class body: ModelFactory's own Meta is read by factory_boy's SQLAlchemy

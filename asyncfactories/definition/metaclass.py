@@ -170,3 +170,16 @@ def _apply_randomness_options(factory: Any) -> None:
         factory.__faker__ = factory._meta.faker
     if getattr(factory._meta, "random_seed", None) is not None:
         seed(factory._meta.random_seed)
+
+
+def derive_factory(base: Any, model: type[Any] | None, declarations: dict[str, Any]) -> Any:
+    """``base.create_factory(model, **declarations)``: a subclass of ``base``, made at run time."""
+    target = model if model is not None else base._meta.model
+    if target is None:
+        raise ConfigurationError(
+            f"{base.__name__}.create_factory() needs a model: {base.__name__}.create_factory(User, ...)"
+        )
+    attrs = dict(declarations)
+    if model is not None:
+        attrs["__model__"] = model
+    return ModelFactoryMeta(f"{target.__name__}Factory", (base,), attrs)

@@ -2,7 +2,7 @@
 
 ``create`` / ``create_many`` and their sync twins differ only in the kind of session and in
 awaiting; both start with ``_begin`` (everything checked before anything is built or opened)
-and hand the build to ``ModelFactory._persist``. Also here: letting factory_boy code call an
+and hand the build to ``persistence.persist_call``. Also here: letting factory_boy code call an
 async ``create`` without ``await`` from inside a running build.
 """
 
@@ -18,16 +18,19 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from ..exceptions import ConfigurationError, SessionTypeError
+from ..building.relations import recycling
+from ..exceptions import ConfigurationError, SessionNotBoundError, SessionTypeError
 from .bridge import run_holding_lock
 from .gc_pause import garbage_collection_paused
-from .persistence import current_call, load_unloaded
+from .get_or_create import get_or_create
+from .persistence import current_call, load_unloaded, persist_call
 from .session import ResolvedSession, find_session_source, open_session, session_lock
 
 if TYPE_CHECKING:
-    from ..builder import CallPlan
+    from ..building.plan import CallPlan
 
 __all__ = [
+    "create_instance",
     "checked_at_call",
     "create_async_call",
     "create_sync_call",
@@ -121,7 +124,7 @@ async def create_async_call(
         async with session_lock(target):
             with garbage_collection_paused() if batch else contextlib.nullcontext():
                 instances: list[Any] = await run_holding_lock(
-                    target, factory._persist, begun.count, begun.params, begun.label, plan, owned
+                    target, _persist, factory, begun.count, begun.params, begun.label, plan, owned
                 )
             if begun.save is not None:
                 await begun.save(target, instances if batch else instances[0])
@@ -156,7 +159,7 @@ def create_sync_call(
     target, owned = begun.resolved.session, begun.resolved.owned
     try:
         with garbage_collection_paused() if batch else contextlib.nullcontext():
-            instances: list[Any] = factory._persist(target, begun.count, begun.params, begun.label, plan, owned)
+            instances: list[Any] = _persist(target, factory, begun.count, begun.params, begun.label, plan, owned)
         if begun.save is not None:
             begun.save(target, instances if batch else instances[0])
             if owned:
@@ -168,10 +171,22 @@ def create_sync_call(
     return instances
 
 
+def _persist(
+    session: Session | None, factory: Any, count: int, params: dict[str, Any], label: str, plan: CallPlan, owned: bool
+) -> list[Any]:
+    """Build and write ``count`` instances; a session the library opened itself is committed."""
+
+    def build() -> list[Any]:
+        with recycling(plan.recycled):
+            return [factory._generate_planned("create", dict(params), plan) for _ in range(count)]
+
+    return persist_call(session, factory, build, label, params, commit=owned)
+
+
 def _build_for_handler(factory: Any, begun: _Begun[Any], plan: CallPlan) -> list[Any]:
     """Build the instances for a handler that owns its session: no session is opened or used."""
     with garbage_collection_paused() if begun.count > 1 else contextlib.nullcontext():
-        instances: list[Any] = factory._persist(None, begun.count, begun.params, begun.label, plan, False)
+        instances: list[Any] = _persist(None, factory, begun.count, begun.params, begun.label, plan, False)
     return instances
 
 
@@ -250,3 +265,27 @@ def checked_at_call(*, batch: bool) -> Callable[[Callable[P, Awaitable[R]]], Cal
         return check_then_call
 
     return decorate
+
+
+def create_instance(factory: Any, model_class: type[Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """factory_boy's ``_create`` hook: one object of the running call, added to its session.
+
+    A batch (``deferred``) keeps it out of the session until the bulk write; a factory with
+    ``Meta.sqlalchemy_get_or_create`` looks the row up first.
+    """
+    call = current_call()
+    if call is None:
+        raise SessionNotBoundError(factory.__name__, "create")
+    session = call.session if call.add_to_session else None
+    if factory._meta.sqlalchemy_get_or_create and session is not None:
+        instance, created = get_or_create(session, factory, model_class, args, kwargs)
+        if created:
+            call.created.append(instance)
+        return instance
+    instance = factory._instantiate(model_class, args, kwargs)
+    call.created.append(instance)
+    if session is not None and not call.deferred:
+        session.add(instance)
+        if call.flush_each:
+            session.flush()
+    return instance
