@@ -43,6 +43,8 @@ from .integrations.linting import lint as lint
 from .persisting.persistence import AsyncPersistenceHandler as AsyncPersistenceHandler
 from .persisting.persistence import SyncPersistenceHandler as SyncPersistenceHandler
 from .persisting.session import bind_session as bind_session
+from .persisting.tracking import CreatedRows as CreatedRows
+from .persisting.tracking import tracking as tracking
 from .seeding import seed as seed
 
 __version__ = "0.1.0"
@@ -50,6 +52,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AsyncPersistenceHandler",
     "ConfigurationError",
+    "CreatedRows",
     "Dict",
     "FactoryBuilder",
     "FactoryError",
@@ -85,4 +88,5 @@ __all__ = [
     "lint",
     "post_generation",
     "seed",
+    "tracking",
 ]

@@ -62,7 +62,9 @@ from .integrations.pytest_support import (
     temporary_sqlite_url,
 )
 from .integrations.urls import display_url
+from .integrations.worker_databases import worker_database
 from .persisting.session import bind_session
+from .persisting.tracking import CreatedRows, tracking
 from .seeding import seed
 
 __all__ = ["af_engine", "af_metadata", "af_session", "af_sync_session", "register_fixture"]
@@ -91,6 +93,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=DEFAULT_SEED,
         metavar="N",
         help=f"base seed; each test is seeded from it and its node id (default: {DEFAULT_SEED})",
+    )
+    group.addoption(
+        "--af-reuse-db",
+        dest="af_reuse_db",
+        action="store_true",
+        help="under pytest-xdist, keep each worker's database (<db>_gw0, ...) for the next run",
     )
     parser.addini("asyncfactories_database_url", "database URL of af_engine (after the option and the env var)")
     parser.addini("asyncfactories_metadata", "tables to create: package.module:Base.metadata")
@@ -210,18 +218,20 @@ def af_metadata(pytestconfig: pytest.Config) -> MetaData | list[MetaData] | None
 def af_engine(
     pytestconfig: pytest.Config, af_metadata: object, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AsyncEngine]:
-    """The ``AsyncEngine`` of the run, its tables created once.
+    """The ``AsyncEngine`` of the run (of this worker, under pytest-xdist), its tables created once.
 
     ``NullPool``: each connection is opened in the event loop that uses it, so tests may
     use any loop scope.
     """
     url = _configured_url(pytestconfig) or temporary_sqlite_url(tmp_path_factory.mktemp("asyncfactories"))
-    engine = make_async_engine(url)
-    try:
-        create_tables(engine, metadata_list(af_metadata))
-        yield engine
-    finally:
-        run_in_private_loop(engine.dispose)
+    # Under pytest-xdist, a database of this worker's own (docs/guides/pytest.md#pytest-xdist).
+    with worker_database(url, reuse=bool(pytestconfig.getoption("af_reuse_db"))) as worker_url:
+        engine = make_async_engine(worker_url)
+        try:
+            create_tables(engine, metadata_list(af_metadata))
+            yield engine
+        finally:
+            run_in_private_loop(engine.dispose)
 
 
 @pytest.fixture(scope="session")
@@ -283,6 +293,17 @@ async def _bind_stashed_sync_session(request: pytest.FixtureRequest) -> AsyncIte
 
 
 globals().update(loop_following("_af_bind_sync_session", _bind_stashed_sync_session, runners=("anyio",)))
+
+
+@pytest.fixture
+def af_committed(_af_sync_engine: Engine) -> Iterator[CreatedRows]:
+    """The rows the factories create in the test, deleted after it, however they were committed.
+
+    For tests that commit through sessions of their own (``af_session`` rolls back only its
+    own transaction): ``len(af_committed)`` is how many objects were created.
+    """
+    with tracking(_af_sync_engine) as created:
+        yield created
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from .._mapping import model_info
 from .bulk import write_in_bulk
 from .eager import needs_unit_of_work
 from .failure_notes import annotate
+from .tracking import record_created
 
 __all__ = [
     "AsyncPersistenceHandler",
@@ -266,7 +267,9 @@ def persist_call(
     )
     with running(call):
         if handler is not None or mode is None or session is None:
-            return _build_only(session if handler is None else None, build, call)
+            built = _build_only(session if handler is None else None, build, call)
+            record_created(call.created)  # for tracking(): their keys are read when it ends
+            return built
         mapper = model_info(factory._meta.model).mapper
         try:
             with isolate_failures(session, mapper, call, protect=factory._meta.isolate_failures):
@@ -281,6 +284,7 @@ def persist_call(
         if mode == "commit":
             session.commit()
             load_unloaded(session, call.created)
+        record_created(call.created)
         return result
 
 
