@@ -41,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
 from .autogen import reset_unique_values
+from .definition.options import avoid_taken_values
 from .exceptions import SessionNotBoundError
 from .integrations.fixture_registry import close_registration, open_registration, register_fixture, variant_for
 from .integrations.pytest_support import (
@@ -101,6 +102,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="under pytest-xdist, keep each worker's database (<db>_gw0, ...) for the next run",
     )
     parser.addini("asyncfactories_database_url", "database URL of af_engine (after the option and the env var)")
+    parser.addini(
+        "asyncfactories_avoid_taken_values",
+        "move generated unique values past those the tables already hold (avoid_taken_values())",
+        type="bool",
+        default=False,
+    )
     parser.addini("asyncfactories_metadata", "tables to create: package.module:Base.metadata")
 
 
@@ -117,6 +124,8 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> Generator[None
 def pytest_sessionstart(session: pytest.Session) -> None:
     """From here to the end of collection, conftests and test modules may register fixtures."""
     open_registration(session.config.pluginmanager)
+    if session.config.getini("asyncfactories_avoid_taken_values"):
+        avoid_taken_values(True)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -61,11 +61,7 @@ def af_metadata():
     return Base.metadata
 """
 
-TESTS = """
-import pytest
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
+FACTORIES = """
 from asyncfactories import ModelFactory, Sequence, SubFactory
 from xdproject.models import Member, Note
 
@@ -78,13 +74,25 @@ class MemberFactory(ModelFactory[Member]):
 class NoteFactory(ModelFactory[Note]):
     title = Sequence(lambda n: f"note {n}")
     member = SubFactory(MemberFactory)
+"""
+
+TESTS = """
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from xdproject.factories import MemberFactory, NoteFactory
+from xdproject.models import Member
+
+#: Rows that were in the database before the run (a seeded database), set by the test that runs this.
+EARLIER = int(__import__("os").environ.get("XD_EARLIER_ROWS", "0"))
 
 
 @pytest.mark.parametrize("n", range(20))
 async def test_rolled_back(af_session, n):
     await MemberFactory.create_many(25)
     await NoteFactory.create_many(25, member=await MemberFactory.create())
-    assert await af_session.scalar(select(func.count()).select_from(Member)) == 26
+    assert await af_session.scalar(select(func.count()).select_from(Member)) == EARLIER + 26
 
 
 @pytest.mark.parametrize("n", range(20))
@@ -93,7 +101,7 @@ async def test_committed(af_committed, af_engine, n):
         await MemberFactory.create_many(25, session=session)
         await NoteFactory.create_many(25, session=session, member=await MemberFactory.create(session=session))
         await session.commit()
-        assert await session.scalar(select(func.count()).select_from(Member)) == 26
+        assert await session.scalar(select(func.count()).select_from(Member)) == EARLIER + 26
 """
 
 
@@ -101,6 +109,7 @@ def _write(folder: Path) -> None:
     (folder / "xdproject").mkdir()
     (folder / "xdproject" / "__init__.py").write_text("")
     (folder / "xdproject" / "models.py").write_text(MODELS)
+    (folder / "xdproject" / "factories.py").write_text(FACTORIES)
     (folder / "conftest.py").write_text(CONFTEST)
     (folder / "test_members.py").write_text(TESTS)
     (folder / "pyproject.toml").write_text('[tool.pytest.ini_options]\nasyncio_mode = "auto"\n')
@@ -116,11 +125,14 @@ def _databases(url: str) -> set[str]:
         engine.dispose()
 
 
-def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _run(folder: Path, *args: str, workers: int = 4, **env_vars: str) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if key not in CLEARED_ENVIRONMENT}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), str(folder), os.environ.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "pytest", "-n", "4", "-p", "no:cacheprovider", "-p", "no:randomly", "-q", *args]
-    return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=300, check=False, env=env)
+    env.update(env_vars)
+    command = [sys.executable, "-m", "pytest", "-n", str(workers), "-p", "no:cacheprovider", "-p", "no:randomly", "-q"]
+    return subprocess.run(
+        [*command, *args], cwd=folder, capture_output=True, text=True, timeout=300, check=False, env=env
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -163,3 +175,42 @@ def test_worker_database_names() -> None:
     assert worker_database_name("test", "gw0", "3f9a1c2e77d04b6a", reuse=False) == "test_3f9a1c_gw0"
     assert worker_database_name("test", "gw11", "3f9a1c2e77d04b6a", reuse=True) == "test_gw11"
     assert len(worker_database_name("x" * 80, "gw0", "3f9a1c2e", reuse=False)) == 63
+
+
+def _count_members(url: str) -> int:
+    engine = create_engine(sync_url(url))
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text("SELECT count(*) FROM xd_members")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_forty_tests_against_a_seeded_database_move_past_its_rows(backend: str, tmp_path: Path) -> None:
+    """500 members seeded by the CLI (member0 ... member499): every test's values are taken."""
+    _write(tmp_path)
+    with scratch_database(backend) as server_url:
+        url = server_url or f"sqlite+aiosqlite:///{tmp_path / 'seeded.sqlite3'}"
+        env = {k: v for k, v in os.environ.items() if k not in CLEARED_ENVIRONMENT}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), str(tmp_path), os.environ.get("PYTHONPATH")]))
+        seeding = [sys.executable, "-m", "asyncfactories", "seed", "xdproject.factories:MemberFactory=500"]
+        seeded = subprocess.run(
+            [*seeding, "--create-tables", "--url", url], cwd=tmp_path, capture_output=True, text=True, env=env
+        )
+        assert seeded.returncode == 0, seeded.stderr
+        result = _run(
+            tmp_path,
+            "--af-database-url",
+            url,
+            "-o",
+            "asyncfactories_avoid_taken_values=true",
+            workers=0,
+            XD_EARLIER_ROWS="500",
+        )
+        remaining = _count_members(url)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert re.search(r"^40 passed in ", output, re.MULTILINE), output
+    assert "IntegrityError" not in output
+    assert remaining == 500

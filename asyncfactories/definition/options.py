@@ -118,6 +118,34 @@ def passing(keywords: Collection[str]) -> Iterator[None]:
         _passed.reset(token)
 
 
+_avoid_taken_globally: list[bool] = [False]
+
+
+def avoid_taken_values(enabled: bool = True) -> None:
+    """Make every factory move past unique values the table already holds (see
+    ``Meta.avoid_taken_values``, which wins where a factory sets it). The CLI's ``seed`` turns it on."""
+    if not isinstance(enabled, bool):
+        raise TypeError(f"avoid_taken_values() takes True or False, got {enabled!r}")
+    _avoid_taken_globally[0] = enabled
+
+
+@contextlib.contextmanager
+def avoiding_taken_values() -> Iterator[None]:
+    """``avoid_taken_values(True)`` for the block, then as it was (the CLI's ``seed``)."""
+    previous = _avoid_taken_globally[0]
+    _avoid_taken_globally[0] = True
+    try:
+        yield
+    finally:
+        _avoid_taken_globally[0] = previous
+
+
+def avoids_taken_values(meta: Any) -> bool:
+    """Whether a factory with these options moves past taken unique values."""
+    own: bool | None = getattr(meta, "avoid_taken_values", None)
+    return _avoid_taken_globally[0] if own is None else own
+
+
 def passed_keywords() -> Collection[str]:
     """The keywords recorded by :func:`passing` for the object being instantiated (get-or-create reads them)."""
     return _passed.get()
@@ -156,6 +184,17 @@ def _check_handler(meta: Any, value: object) -> None:
             f"{_factory_name(meta)}: Meta.persistence_handler cannot be combined with "
             f"Meta.sqlalchemy_get_or_create; look the row up in the handler instead"
         )
+
+
+def _check_bool_or_none(name: str) -> Any:
+    def check(meta: Any, value: object) -> None:
+        if value is not None and not isinstance(value, bool):
+            raise ConfigurationError(
+                f"{_factory_name(meta)}: Meta.{name} must be True, False or None (follow "
+                f"avoid_taken_values()), got {value!r}"
+            )
+
+    return check
 
 
 def _check_bool(name: str) -> Any:
@@ -224,6 +263,7 @@ class ModelFactoryOptions(_OptionsBase):
     sqlalchemy_get_or_create: tuple[str, ...]
     persistence_handler: Any
     isolate_failures: bool
+    avoid_taken_values: bool | None
     check_model: bool
     random_seed: int | None
     faker: Any
@@ -245,6 +285,7 @@ class ModelFactoryOptions(_OptionsBase):
             OptionDefault("persistence_handler", None, inherit=True, checker=_check_handler),
             OptionDefault("sqlalchemy_get_or_create", (), inherit=True, checker=_check_get_or_create),
             OptionDefault("isolate_failures", True, inherit=True, checker=_check_bool("isolate_failures")),
+            OptionDefault("avoid_taken_values", None, inherit=True, checker=_check_bool_or_none("avoid_taken_values")),
             OptionDefault("check_model", True, inherit=True, checker=_check_bool("check_model")),
             # Not inherited: a subclass re-seeding at its definition would replay its parent's values.
             OptionDefault("random_seed", None, inherit=False, checker=_check_int_or_none("random_seed")),
@@ -298,7 +339,8 @@ class ModelFactoryOptions(_OptionsBase):
 
     def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
         """factory_boy's ``instantiate``; a get-or-create learns which keywords were passed."""
-        if not self.sqlalchemy_get_or_create or step.builder.strategy != enums.CREATE_STRATEGY:
+        wanted = self.sqlalchemy_get_or_create or avoids_taken_values(self)
+        if not wanted or step.builder.strategy != enums.CREATE_STRATEGY:
             return super().instantiate(step, args, kwargs)
         with passing(getattr(step.builder, "passed_keywords", ())):
             return super().instantiate(step, args, kwargs)

@@ -19,12 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from ..building.relations import recycling
+from ..definition.options import avoids_taken_values, passed_keywords
 from ..exceptions import ConfigurationError, SessionNotBoundError, SessionTypeError
 from .bridge import run_holding_lock
 from .gc_pause import garbage_collection_paused
 from .get_or_create import get_or_create
 from .persistence import current_call, load_unloaded, persist_call
 from .session import ResolvedSession, find_session_source, open_session, session_lock
+from .taken_values import Movable, move_past_taken
 
 if TYPE_CHECKING:
     from ..building.plan import CallPlan
@@ -284,6 +286,12 @@ def create_instance(factory: Any, model_class: type[Any], args: tuple[Any, ...],
         return instance
     instance = factory._instantiate(model_class, args, kwargs)
     call.created.append(instance)
+    if session is not None and avoids_taken_values(factory._meta):
+        movable = Movable(instance, factory, frozenset(passed_keywords()))
+        if call.flush_each:  # flushed at once: moved now, one look-up per object
+            move_past_taken(session, [movable])
+        else:
+            call.movable.append(movable)
     if session is not None and not call.deferred:
         session.add(instance)
         if call.flush_each:

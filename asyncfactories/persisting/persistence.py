@@ -22,6 +22,7 @@ from .._mapping import model_info
 from .bulk import write_in_bulk
 from .eager import needs_unit_of_work
 from .failure_notes import annotate
+from .taken_values import Movable, move_past_taken
 from .tracking import record_created
 
 __all__ = [
@@ -83,6 +84,8 @@ class CreateCall:
     #: Instances are kept out of the session until ``write_in_bulk`` inserts them.
     deferred: bool = False
     created: list[Any] = field(default_factory=list)
+    #: New objects whose generated unique values may be moved past taken ones (``taken_values``).
+    movable: list[Movable] = field(default_factory=list)
 
 
 _current_call: ContextVar[CreateCall | None] = ContextVar("asyncfactories_create_call", default=None)
@@ -274,6 +277,8 @@ def persist_call(
         try:
             with isolate_failures(session, mapper, call, protect=factory._meta.isolate_failures):
                 result: list[Any] = build()
+                if call.movable:
+                    move_past_taken(session, call.movable)
                 _write(session, call)
                 expire_collections_joined_by_key(session, call.created)
                 if mode != "commit":  # read back inside the protection: a value that cannot be read fails here

@@ -180,6 +180,27 @@ def test_seeding_again_continues_after_the_rows_already_there(
     assert count(db, "cli_authors") == 6
 
 
+def test_seeding_again_after_a_row_was_deleted_moves_past_the_taken_values(
+    in_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Continuing by row count alone, the second run would start at author4@example.com, which
+    the first run wrote: the taken values are looked up and moved past instead."""
+    db = tmp_path / "deleted.sqlite3"
+    url = f"sqlite+aiosqlite:///{db}"
+    code, _out, err = run(["seed", "cli_factories:ArticleFactory=5", "--create-tables", "--url", url], capsys)
+    assert code == 0, err
+    with sqlite3.connect(db) as connection:
+        connection.execute("DELETE FROM cli_articles WHERE author_id = (SELECT min(id) FROM cli_authors)")
+        connection.execute("DELETE FROM cli_authors WHERE id = (SELECT min(id) FROM cli_authors)")
+    code, _out, err = run(["seed", "cli_factories:ArticleFactory=5", "--url", url], capsys)
+    assert code == 0, err
+    assert count(db, "cli_articles") == 4 + 5
+    assert count(db, "cli_authors") == 4 + 5
+    with sqlite3.connect(db) as connection:
+        emails = [row[0] for row in connection.execute("SELECT email FROM cli_authors")]
+    assert len(set(emails)) == 9
+
+
 def test_a_database_failure_while_seeding_is_one_line_with_status_1(
     in_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
