@@ -12,7 +12,16 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from asyncfactories import ConfigurationError, ModelFactory, SelfAttribute, Sequence, SubFactory, avoid_taken_values
+from asyncfactories import (
+    ConfigurationError,
+    Faker,
+    ModelFactory,
+    SelfAttribute,
+    Sequence,
+    SubFactory,
+    avoid_taken_values,
+    seed,
+)
 
 from .conftest import StatementLog
 from .models import Post, Tag, User
@@ -101,7 +110,6 @@ async def test_sub_factory_parents_and_flushed_parents_move_too(engine: AsyncEng
 
 
 async def test_zero_config_unique_values_move_too(engine: AsyncEngine, session: AsyncSession) -> None:
-    from asyncfactories import seed
     from asyncfactories.autogen import reset_unique_values
 
     seed(7)
@@ -148,3 +156,24 @@ def test_the_option_takes_true_false_or_none() -> None:
 
     with pytest.raises(TypeError, match="avoid_taken_values\\(\\) takes True or False"):
         avoid_taken_values("yes")  # type: ignore[arg-type]  # the mistake under test
+
+
+class FakerEmailUserFactory(ModelFactory[User]):
+    name = "Ada"
+    email = Faker("email")
+
+    class Meta:
+        avoid_taken_values = True
+
+
+async def test_faker_values_move_too(engine: AsyncEngine, session: AsyncSession) -> None:
+    seed(11)
+    emails = [user.email for user in FakerEmailUserFactory.build_batch(5)]  # what the next create gives
+    seed(11)
+    assert [user.email for user in FakerEmailUserFactory.build_batch(5)] == emails
+    async with engine.begin() as connection:
+        await connection.execute(insert(User), [{"name": "seeded", "email": email} for email in set(emails)])
+    seed(11)
+    users = await FakerEmailUserFactory.create_many(5, session=session)
+    await session.commit()
+    assert len({user.email for user in users}) == 5 and not {user.email for user in users} & set(emails)

@@ -3,11 +3,12 @@
 With ``Meta.avoid_taken_values`` (or ``avoid_taken_values(True)`` for every factory; the CLI's
 ``seed`` always), a persisting call looks up the values its new objects give each
 single-column unique column — one ``SELECT`` per column and factory, per 500 values — and
-replaces the taken ones: a ``Sequence`` with the value of its next numbers, a zero-config value
-with its next one. When the table holds none of them nothing changes, so a test's data stays
-what it is on an empty table. Values the call's keywords gave are never replaced, nor values of
-other declarations (a ``Faker``, a ``LazyAttribute``): the database's constraint still reports
-a repeat of those.
+replaces the taken ones with new draws of the same declaration: a ``Sequence``'s next numbers,
+a zero-config generator's next value, another ``Faker`` or ``LazyFunction`` value. When the
+table holds none of them nothing changes, so a test's data stays what it is on an empty table.
+Values the call's keywords gave are never replaced, nor values of declarations that read the
+object (``LazyAttribute``, ``SelfAttribute``): the database's constraint still reports a repeat
+of those.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from factory.declarations import Sequence
+from factory import enums
+from factory.declarations import LazyFunction, Sequence
+from factory.faker import Faker
 from sqlalchemy import Column, select
 from sqlalchemy.orm import Session
 
@@ -72,10 +75,18 @@ def _movable_columns(factory: Any) -> list[tuple[str, Column[Any], Callable[[], 
 
 
 def _drawer(factory: Any, declaration: Any) -> Callable[[], Any] | None:
+    """How to draw another value from ``declaration``, if it gives one without the object."""
     if type(declaration) is Sequence:  # not LazyAttributeSequence: it reads the object
         return lambda: declaration.function(factory._meta.next_sequence())
     if isinstance(declaration, AutoValue):
         return lambda: declaration.produce(factory.__random__)
+    if type(declaration) is LazyFunction:
+        function: Callable[[], Any] = declaration.function
+        return function
+    defaults: dict[str, Any] = getattr(declaration, "_defaults", {})
+    if isinstance(declaration, Faker) and not any(enums.get_builder_phase(v) for v in defaults.values()):
+        untyped: Any = declaration  # Faker("email"), Faker("ean", length=13): evaluated as factory_boy does
+        return lambda: untyped.evaluate(None, None, dict(defaults))
     return None
 
 

@@ -201,6 +201,33 @@ def test_seeding_again_after_a_row_was_deleted_moves_past_the_taken_values(
     assert len(set(emails)) == 9
 
 
+@pytest.mark.parametrize("env", ["ASYNCFACTORIES_TEST_POSTGRES_URL", "ASYNCFACTORIES_TEST_MYSQL_URL"])
+def test_seeding_again_after_a_deleted_row_on_a_server(
+    env: str, in_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import create_engine, text
+
+    from asyncfactories.integrations.pytest_support import sync_url
+
+    url = _server_url(env)
+    try:
+        code, _out, err = run(["seed", "cli_factories:ArticleFactory=5", "--create-tables", "--url", url], capsys)
+        assert code == 0, err
+        engine = create_engine(sync_url(url))
+        with engine.begin() as connection:
+            first = connection.execute(text("SELECT min(id) FROM cli_authors")).scalar_one()
+            connection.execute(text("DELETE FROM cli_articles WHERE author_id = :id"), {"id": first})
+            connection.execute(text("DELETE FROM cli_authors WHERE id = :id"), {"id": first})
+        code, _out, err = run(["seed", "cli_factories:ArticleFactory=5", "--url", url], capsys)
+        assert code == 0, err
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM cli_articles")).scalar_one() == 4 + 5
+            assert connection.execute(text("SELECT count(DISTINCT email) FROM cli_authors")).scalar_one() == 4 + 5
+        engine.dispose()
+    finally:
+        _drop_cli_tables(url)
+
+
 def test_a_database_failure_while_seeding_is_one_line_with_status_1(
     in_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
