@@ -26,7 +26,7 @@ from .building.coverage import build_coverage
 from .building.declarations import resolve_post_generated
 from .building.generation import attributes as attributes_of
 from .building.generation import check_size, generate, generate_planned, label, prepare
-from .building.relations import recycling
+from .building.relations import AmbientDefault, recycling
 from .building.stubbing import assign_fake_keys, collecting_builds, record_built
 from .definition.counters import next_seq, reset_seq
 from .definition.metaclass import ModelFactoryMeta, derive_factory
@@ -74,12 +74,10 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     __random__: ClassVar[random.Random]
     #: A ``Faker`` following the same seed; replace it with ``Meta.faker`` / ``__faker__``.
     __faker__: ClassVar[faker.Faker]
-    _asyncfactories_seq: ClassVar[int] = 0
 
     if TYPE_CHECKING:
-        # ``await UserFactory(**kw)`` creates (factory_boy's metaclass __call__ runs create());
-        # mypy reads __new__ for the call's type, so describe the coroutine it returns.
-        # (mypy expects __new__ to return the class itself, hence the ignore.)
+        # ``await UserFactory(**kw)`` creates (the metaclass __call__ runs create()): mypy reads
+        # the call's type from __new__, which it expects to return the class, hence the ignore.
         def __new__(cls, **kwargs: Any) -> Coroutine[Any, Any, ModelT]: ...  # type: ignore[misc]
 
     class Meta:
@@ -182,6 +180,11 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
         Raises ``ConfigurationError`` when no single relationship links the two models.
         """
         return FactoryBuilder(cls).for_(instance, relationship)
+
+    @classmethod
+    def default(cls, instance: ModelT) -> AmbientDefault:
+        """``with UserFactory.default(user):``: each parent of this model in the block is user (`AmbientDefault`)."""
+        return AmbientDefault(cls, instance)
 
     # ----------------------------------------------------------------- factory_boy hooks
 

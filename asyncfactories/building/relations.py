@@ -19,7 +19,15 @@ from .._collections import add_member, as_collection
 from .._mapping import model_info
 from ..exceptions import ConfigurationError
 
-__all__ = ["ChildSpec", "attach_children", "child_spec", "link_keywords", "recycled_keywords", "recycling"]
+__all__ = [
+    "AmbientDefault",
+    "ChildSpec",
+    "attach_children",
+    "child_spec",
+    "link_keywords",
+    "recycled_keywords",
+    "recycling",
+]
 
 _recycled: ContextVar[list[tuple[Any, Iterator[Any]]] | None] = ContextVar("asyncfactories_recycled", default=None)
 
@@ -34,11 +42,46 @@ def recycling(instances: tuple[Any, ...]) -> Iterator[None]:
     for instance in instances:
         by_class.setdefault(type(instance), []).append(instance)
     pools: list[tuple[Any, Iterator[Any]]] = [(cls, itertools.cycle(found)) for cls, found in by_class.items()]
-    token = _recycled.set(pools)
+    token = _recycled.set(pools + (_recycled.get() or []))  # before the defaults of an enclosing block
     try:
         yield
     finally:
         _recycled.reset(token)
+
+
+class AmbientDefault:
+    """``with UserFactory.default(user):`` / ``async with``: while the block runs, in this task
+    (and the tasks it starts), every SubFactory and automatic parent of ``instance``'s model,
+    at any depth and in every call, uses ``instance`` instead of creating one.
+
+    A keyword of the call, or ``recycle()``, still wins. Raises ``ConfigurationError`` when
+    ``instance`` is not an instance of the factory's model.
+    """
+
+    def __init__(self, factory: Any, instance: Any) -> None:
+        model = factory._meta.model
+        if model is None or not isinstance(instance, model):
+            expected = model.__name__ if model is not None else "the factory's model"
+            raise ConfigurationError(
+                f"{factory.__name__}.default(): {instance!r} ({type(instance).__name__}) is not an instance of "
+                f"{expected}; pass one built or loaded before the block"
+            )
+        self.instance = instance
+        self._tokens: list[Any] = []
+
+    def __enter__(self) -> Any:
+        pool = (type(self.instance), itertools.repeat(self.instance))
+        self._tokens.append(_recycled.set([pool, *(_recycled.get() or [])]))
+        return self.instance
+
+    def __exit__(self, *exc_info: object) -> None:
+        _recycled.reset(self._tokens.pop())
+
+    async def __aenter__(self) -> Any:
+        return self.__enter__()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.__exit__(*exc_info)
 
 
 def _recycled_for(pools: list[tuple[Any, Iterator[Any]]], model: Any) -> Any | None:

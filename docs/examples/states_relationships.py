@@ -1,4 +1,4 @@
-"""Relationships chosen at call time: recycle(), has() and for_() on a builder."""
+"""Relationships chosen at call time: recycle(), has() and for_() on a builder, and default() for a block."""
 
 from __future__ import annotations
 
@@ -106,17 +106,25 @@ async def main() -> None:
         comment = await CommentFactory.for_(post).for_(alice, relationship="author").create(session=session)
         assert (comment.post, comment.author) == (post, alice)
         # --8<-- [end:for]
+
+        # --8<-- [start:default]
+        async with UserFactory.default(alice):  # every User parent in the block is alice
+            posts = await PostFactory.create_many(5, session=session)
+            reply = await CommentFactory.create(session=session)
+        assert all(post.author is alice for post in posts)
+        assert reply.author is alice and reply.post.author is alice
+        # --8<-- [end:default]
         await session.commit()
 
         assert await count(session, User) == 12  # alice, ten admins, the writer
-        assert await count(session, Post) == 3 + 30 + 2 + 1
+        assert await count(session, Post) == 3 + 30 + 2 + 1 + 5 + 1
         reloaded = await session.scalar(
             select(User)
             .where(User.id == alice.id)
             .options(selectinload(User.posts))
             .execution_options(populate_existing=True)
         )
-        assert reloaded is not None and len(reloaded.posts) == 4
+        assert reloaded is not None and len(reloaded.posts) == 4 + 5 + 1
     await engine.dispose()
 
 
