@@ -60,6 +60,7 @@ LIBRARIES: dict[str, Library] = {
         Library("polyfactory-async", "polyfactory, async", "polyfactory_cases", "async", (*_WRITES, "zero", "single"),
                 per_row=True),
         Library("async-factory-boy", "async-factory-boy", "async_factory_boy_cases", "", _NO_ZERO, per_row=True),
+        Library("seedgraph", "seedgraph", "seedgraph_cases", "", (*_WRITES, "zero", "single")),
         Library("orm-sync", "hand-written ORM, sync", "handwritten", "sync", (*_WRITES, "single")),
         Library("orm-async", "hand-written ORM, async", "handwritten", "async", _NO_ZERO),
         Library("core-async", "Core executemany, async", "core", "async", (*_WRITES, "single")),
