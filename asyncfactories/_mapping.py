@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import inspect
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import ColumnElement, tuple_
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import NoInspectionAvailable
 from sqlalchemy.orm import Mapper, QueryableAttribute, RelationshipDirection, RelationshipProperty
 
-__all__ = ["KeywordNames", "ModelInfo", "backref_names", "is_mapped_class", "keyword_names", "model_info"]
+__all__ = ["KeywordNames", "ModelInfo", "backref_names", "is_mapped_class", "keys_in", "keyword_names", "model_info"]
 
 
 def is_mapped_class(candidate: object) -> bool:
@@ -23,6 +24,13 @@ def is_mapped_class(candidate: object) -> bool:
         return isinstance(sa_inspect(candidate), Mapper)
     except NoInspectionAvailable:
         return False
+
+
+def keys_in(columns: Sequence[Any], keys: Sequence[tuple[Any, ...]]) -> ColumnElement[bool]:
+    """``WHERE`` the key ``columns`` hold one of ``keys`` (``col IN (...)``, or a tuple ``IN``)."""
+    if len(columns) == 1:
+        return columns[0].in_([key[0] for key in keys])  # type: ignore[no-any-return]  # columns are untyped here
+    return tuple_(*columns).in_(keys)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import InstanceState, RelationshipProperty
 
 from .._mapping import model_info
+from ..definition.model_check import model_factory_of
 from ..exceptions import ConfigurationError
 
 __all__ = ["check_cycles", "check_recycled", "check_relationship_keywords"]
@@ -167,13 +168,7 @@ def _links(factory: Any, overrides: frozenset[str]) -> Iterator[_Link]:
 
 def _target(declaration: Any) -> Any:
     """The model factory a SubFactory / RelatedFactory builds, if it builds one."""
-    if not isinstance(declaration, (SubFactory, RelatedFactory)):
-        return None
-    try:
-        target = declaration.get_factory()
-    except Exception:  # an unresolvable path: factory_boy raises it where it always did
-        return None
-    return target if getattr(target, "_asyncfactories_model_factory", False) else None
+    return model_factory_of(declaration) if isinstance(declaration, (SubFactory, RelatedFactory)) else None
 
 
 def _cycle_error(factory: Any, cycle: list[_Link]) -> ConfigurationError:

@@ -21,7 +21,7 @@ from factory.declarations import SubFactory, Trait
 from .._mapping import KeywordNames, backref_names, keyword_names, model_info
 from ..exceptions import UnknownFieldError
 
-__all__ = ["check_factory", "check_keywords", "check_names", "valid_names"]
+__all__ = ["check_factory", "check_keywords", "check_names", "model_factory_of", "valid_names"]
 
 _CHAIN = "__"
 _CACHE_ATTRIBUTE = "_asyncfactories_valid_names"
@@ -137,10 +137,14 @@ def _paths(keywords: list[str]) -> dict[str, list[str]]:
 def _sub_factory(factory: Any, name: str) -> Any:
     """The model factory of ``factory``'s SubFactory declaration ``name``, if it has one."""
     declaration = factory._meta.pre_declarations.declarations.get(name)
-    if not isinstance(declaration, SubFactory):
-        return None
+    return model_factory_of(declaration) if isinstance(declaration, SubFactory) else None
+
+
+def model_factory_of(declaration: Any) -> Any:
+    """The asyncfactories factory a SubFactory / RelatedFactory builds, or None (another kind of
+    factory, or an import path that does not resolve: factory_boy raises it where it always did)."""
     try:
-        sub = declaration.get_factory()
-    except Exception:  # an unresolvable path: factory_boy raises it where it always did
+        target = declaration.get_factory()
+    except Exception:
         return None
-    return sub if getattr(sub, "_asyncfactories_model_factory", False) else None
+    return target if getattr(target, "_asyncfactories_model_factory", False) else None

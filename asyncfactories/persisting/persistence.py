@@ -13,12 +13,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import Connection, select, tuple_
+from sqlalchemy import Connection, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper, RelationshipProperty, Session, SessionTransaction, selectinload
 from sqlalchemy.orm.attributes import init_collection
 
-from .._mapping import model_info
+from .._mapping import keys_in, model_info
 from .bulk import write_in_bulk
 from .eager import needs_unit_of_work
 from .failure_notes import annotate
@@ -325,13 +325,6 @@ def _write(session: Session, call: CreateCall) -> None:
     session.flush()
 
 
-def _primary_key_filter(mapper: Mapper[Any], identities: list[tuple[Any, ...]]) -> Any:
-    columns = mapper.primary_key
-    if len(columns) == 1:
-        return columns[0].in_([identity[0] for identity in identities])
-    return tuple_(*columns).in_(identities)
-
-
 def load_unloaded(session: Session, instances: Sequence[Any]) -> None:
     """Load what the database generated (keys, server defaults) onto new instances.
 
@@ -354,6 +347,6 @@ def load_unloaded(session: Session, instances: Sequence[Any]) -> None:
         ]
         for start in range(0, len(states), _RELOAD_CHUNK):
             chunk = states[start : start + _RELOAD_CHUNK]
-            statement = select(mapper).where(_primary_key_filter(mapper, [s.identity for s in chunk]))
+            statement = select(mapper).where(keys_in(mapper.primary_key, [s.identity for s in chunk]))
             session.execute(statement.options(*options)).scalars().all()
 

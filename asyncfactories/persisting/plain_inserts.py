@@ -23,8 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Integer, Table, func, insert, select, tuple_
+from sqlalchemy import CursorResult, Integer, Table, func, insert, select
 from sqlalchemy.orm import Session
+
+from .._mapping import keys_in
 
 __all__ = ["insert_without_returning", "uses_rowids"]
 
@@ -120,8 +122,7 @@ def _select_by_key(session: Session, table: Table, keys: list[tuple[Any, ...]]) 
     found: dict[tuple[Any, ...], Any] = {}
     for start in range(0, len(keys), _KEYS_PER_SELECT):
         chunk = keys[start : start + _KEYS_PER_SELECT]
-        where = columns[0].in_([k[0] for k in chunk]) if len(columns) == 1 else tuple_(*columns).in_(chunk)
-        for row in session.execute(select(*table.columns).where(where)):
+        for row in session.execute(select(*table.columns).where(keys_in(columns, chunk))):
             found[tuple(row[position] for position in positions)] = row
     return _checked(table, keys, [found.get(k) for k in keys])
 

@@ -15,10 +15,12 @@ from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Column, Delete, Engine, Table, delete, tuple_
+from sqlalchemy import Column, Delete, Engine, Table, delete
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.util import sort_tables
+
+from .._mapping import keys_in
 
 __all__ = ["CreatedRows", "record_created", "tracking"]
 
@@ -91,9 +93,7 @@ def _deletes(table: Table, columns: list[Column[Any]], values: list[tuple[Any, .
     statements = []
     for start in range(0, len(values), _KEYS_PER_STATEMENT):
         chunk = values[start : start + _KEYS_PER_STATEMENT]
-        single = len(columns) == 1
-        where = columns[0].in_([value[0] for value in chunk]) if single else tuple_(*columns).in_(chunk)
-        statements.append(delete(table).where(where))
+        statements.append(delete(table).where(keys_in(columns, chunk)))
     return statements
 
 
