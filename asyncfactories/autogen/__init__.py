@@ -18,7 +18,9 @@ from .registry import Generator as Generator
 from .registry import builtin_generators as builtin_generators
 from .relationships import register_factory as register_factory
 from .unique import reset_unique_values as reset_unique_values
+from .unique import restore_unique_values as restore_unique_values
 from .unique import start_unique_values_after as start_unique_values_after
+from .unique import unique_values_state as unique_values_state
 
 __all__ = [
     "ColumnSpec",
@@ -28,5 +30,7 @@ __all__ = [
     "install_auto_declarations",
     "register_factory",
     "reset_unique_values",
+    "restore_unique_values",
     "start_unique_values_after",
+    "unique_values_state",
 ]

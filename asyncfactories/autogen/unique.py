@@ -28,8 +28,10 @@ __all__ = [
     "next_number",
     "remember",
     "reset_unique_values",
+    "restore_unique_values",
     "start_unique_values_after",
     "tagged",
+    "unique_values_state",
 ]
 
 #: How many of a custom generator's latest values are checked against, per unique column.
@@ -111,6 +113,27 @@ def reset_unique_values() -> None:
         _counters.clear()
         _floors.clear()
         _seen.clear()
+
+
+def unique_values_state() -> tuple[dict[str, int], dict[str, int], dict[str, tuple[Any, ...]]]:
+    """Where every unique counter stands, and the remembered values: for ``restore_unique_values``."""
+    with _lock:
+        return dict(_counters), dict(_floors), {key: tuple(window.order) for key, window in _seen.items()}
+
+
+def restore_unique_values(state: tuple[dict[str, int], dict[str, int], dict[str, tuple[Any, ...]]]) -> None:
+    """Put the unique counters (and remembered values) back where ``unique_values_state`` saw them."""
+    counters, floors, seen = state
+    with _lock:
+        _counters.clear()
+        _counters.update(counters)
+        _floors.clear()
+        _floors.update(floors)
+        _seen.clear()
+        for key, markers in seen.items():
+            window = _seen[key] = _Window()
+            for marker in markers:
+                window.add(marker)
 
 
 def exhausted(key: str, what: str, used: int) -> ConfigurationError:

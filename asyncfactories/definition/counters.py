@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-__all__ = ["next_seq", "reset_seq"]
+__all__ = ["next_seq", "reset_seq", "restore_seq", "seq_state"]
 
 _lock = threading.Lock()
 _ATTRIBUTE = "_asyncfactories_seq"
@@ -27,3 +27,18 @@ def reset_seq(factory: Any) -> None:
     # class still shows up in ModelFactory.__subclasses__() until it is collected.
     if factory._meta.counter_reference is not None:
         factory._meta.reset_sequence(force=True)
+
+
+def seq_state(factory: Any) -> tuple[int, int | None]:
+    """Where ``next_seq`` and factory_boy's ``Sequence`` counter of ``factory`` stand."""
+    counter = getattr(factory._meta, "_counter", None)  # None before the first Sequence value
+    return factory.__dict__.get(_ATTRIBUTE, 0), None if counter is None else counter.seq
+
+
+def restore_seq(factory: Any, state: tuple[int, int | None]) -> None:
+    """Put both counters of ``factory`` back where ``seq_state`` saw them."""
+    own, sequence = state
+    with _lock:
+        setattr(factory, _ATTRIBUTE, own)
+    if sequence is not None and factory._meta.counter_reference is not None:
+        factory._meta.reset_sequence(sequence, force=True)
