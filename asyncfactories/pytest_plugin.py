@@ -30,19 +30,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Generator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, MetaData
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
 from .autogen import reset_unique_values
 from .definition.options import avoid_taken_values
 from .exceptions import SessionNotBoundError
+from .integrations.counter_floor import restart_sequences
 from .integrations.fixture_registry import close_registration, open_registration, register_fixture, variant_for
 from .integrations.pytest_support import (
     DEFAULT_SEED,
@@ -54,24 +55,26 @@ from .integrations.pytest_support import (
     make_sync_engine,
     metadata_list,
     resolve_database_url,
-    restart_sequences,
     rollback_session,
     rollback_sync_session,
     run_in_private_loop,
     runner_variant,
+    savepoint_session,
     seed_for_test,
     temporary_sqlite_url,
 )
+from .integrations.shared_data import restore_floor, shared_connection, shared_data
 from .integrations.urls import display_url
 from .integrations.worker_databases import worker_database
 from .persisting.session import bind_session
 from .persisting.tracking import CreatedRows, tracking
 from .seeding import seed
 
-__all__ = ["af_engine", "af_metadata", "af_session", "af_sync_session", "register_fixture"]
+__all__ = ["af_engine", "af_metadata", "af_session", "af_sync_session", "register_fixture", "shared_data"]
 
 _SEED_KEY = pytest.StashKey[int]()
 _SYNC_SESSION_KEY = pytest.StashKey[Session]()
+_SHARED_CONNECTION_KEY = pytest.StashKey[AsyncConnection]()
 
 # ----------------------------------------------------------------- hooks
 
@@ -205,6 +208,7 @@ def _af_reseed(request: pytest.FixtureRequest) -> None:
     seed(value)
     restart_sequences()
     reset_unique_values()
+    restore_floor(request)  # with shared data: continue after it
 
 
 # ----------------------------------------------------------------- engines
@@ -254,22 +258,32 @@ def _af_sync_engine(af_engine: AsyncEngine) -> Iterator[Engine]:
 # ----------------------------------------------------------------- sessions
 
 
+def _test_session(request: pytest.FixtureRequest, af_engine: AsyncEngine) -> AbstractAsyncContextManager[AsyncSession]:
+    """A rollback session on a connection of its own, or in a SAVEPOINT beside the test's shared data."""
+    connection = request.node.stash.get(_SHARED_CONNECTION_KEY, None)
+    return rollback_session(af_engine) if connection is None else savepoint_session(connection)
+
+
 @asynccontextmanager
-async def _bound_rollback_session(af_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+async def _bound_rollback_session(
+    request: pytest.FixtureRequest, af_engine: AsyncEngine
+) -> AsyncIterator[AsyncSession]:
     """``af_session`` in the test's event loop, bound there (anyio: the binding reaches the test)."""
-    async with rollback_session(af_engine) as session:
+    async with _test_session(request, af_engine) as session:
         with bind_session(session):
             yield session
 
 
 @asynccontextmanager
-async def _asyncio_rollback_session(af_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+async def _asyncio_rollback_session(
+    request: pytest.FixtureRequest, af_engine: AsyncEngine
+) -> AsyncIterator[AsyncSession]:
     """``af_session`` for pytest-asyncio, bound here only where the fixture's context reaches the test."""
     if fixture_context_reaches_test():
-        async with _bound_rollback_session(af_engine) as session:
+        async with _bound_rollback_session(request, af_engine) as session:
             yield session
         return
-    async with rollback_session(af_engine) as session:
+    async with _test_session(request, af_engine) as session:
         yield session
 
 
@@ -285,6 +299,9 @@ def af_session(request: pytest.FixtureRequest) -> Iterator[AsyncSession]:
     ``expire_on_commit=False``: attributes stay readable after a commit.
     """
     variant = variant_for(request, "_af_session", "af_session")
+    connection = shared_connection(request)  # the test uses shared_data: its connection
+    if connection is not None:
+        request.node.stash[_SHARED_CONNECTION_KEY] = connection
     session: AsyncSession = request.getfixturevalue(variant)
     if variant.endswith("__anyio") or fixture_context_reaches_test():
         yield session  # bound by the async fixture, in the test's own context

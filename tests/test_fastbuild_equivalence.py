@@ -45,7 +45,7 @@ from asyncfactories import (
     seed,
 )
 from asyncfactories.building import fastbuild as _fastbuild
-from asyncfactories.integrations.pytest_support import restart_sequences
+from asyncfactories.integrations.counter_floor import restart_sequences
 
 from .models import Comment, Post, Profile, User
 

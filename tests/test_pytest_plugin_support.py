@@ -15,6 +15,7 @@ from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 from asyncfactories import ConfigurationError, ModelFactory
+from asyncfactories.integrations.counter_floor import restart_sequences
 from asyncfactories.integrations.fixture_registry import instance_fixture_name, snake_case
 from asyncfactories.integrations.pytest_support import (
     DATABASE_URL_ENV,
@@ -22,7 +23,6 @@ from asyncfactories.integrations.pytest_support import (
     load_metadata,
     metadata_list,
     resolve_database_url,
-    restart_sequences,
     seed_for_test,
     sync_url,
 )

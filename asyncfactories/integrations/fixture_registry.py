@@ -20,7 +20,7 @@ from ..exceptions import ConfigurationError
 from ..factory import ModelFactory
 from .pytest_support import loop_following, runner_variant
 
-__all__ = ["close_registration", "open_registration", "register_fixture", "snake_case", "variant_for"]
+__all__ = ["add_fixtures", "close_registration", "open_registration", "register_fixture", "snake_case", "variant_for"]
 
 FactoryT = TypeVar("FactoryT", bound=type[ModelFactory[Any]])
 
@@ -41,6 +41,16 @@ def close_registration(manager: pytest.PytestPluginManager) -> None:
     """This run's ``register_fixture`` calls add nothing any more."""
     if manager in _managers:
         _managers.remove(manager)
+
+
+def add_fixtures(key: str, definitions: dict[str, Any]) -> bool:
+    """Add ``definitions`` to the run now collecting, once per ``key``; False outside a run."""
+    if not _managers or _managers[-1].get_plugin(key) is not None:
+        return False
+    holder = types.ModuleType(f"asyncfactories.pytest_plugin[{key}]")
+    holder.__dict__.update(definitions)
+    _managers[-1].register(holder, key)
+    return True
 
 
 def snake_case(name: str) -> str:
@@ -147,10 +157,8 @@ def _register(factory: type[ModelFactory[Any]], name: str | None) -> None:
     definitions = _fixture_definitions(factory, base)
     if not _managers or not _check_names(factory, [base, f"{base}_factory"], _managers[-1]):
         return
-    holder = types.ModuleType(f"asyncfactories.pytest_plugin[{base}]")
-    holder.__dict__.update(definitions)
-    holder.__dict__.update({"factory": factory, _OWN_FIXTURES_ATTRIBUTE: (base, f"{base}_factory")})
-    _managers[-1].register(holder, f"asyncfactories:{base}")
+    definitions.update({"factory": factory, _OWN_FIXTURES_ATTRIBUTE: (base, f"{base}_factory")})
+    add_fixtures(f"asyncfactories:{base}", definitions)
 
 
 @overload

@@ -8,7 +8,6 @@
 - rollback sessions: SQLAlchemy's "join an external transaction" recipe
   (``join_transaction_mode="create_savepoint"``), so ``commit()`` in the code under test only
   releases a SAVEPOINT and the test's rows vanish with the outer ROLLBACK;
-- seeds and sequences per test;
 - loop-following fixtures: an async fixture made once per event-loop runner (pytest-asyncio, one
   per loop scope, through its public ``pytest_asyncio.fixture(loop_scope=...)``; anyio), and a sync
   fixture that picks the variant running in the requesting test's own loop.
@@ -30,11 +29,9 @@ from typing import Any, TypeVar
 import pytest
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
-
-from ..factory import ModelFactory
 
 __all__ = [
     "DATABASE_URL_ENV",
@@ -48,13 +45,14 @@ __all__ = [
     "make_sync_engine",
     "metadata_list",
     "resolve_database_url",
-    "restart_sequences",
     "rollback_session",
     "rollback_sync_session",
     "run_in_private_loop",
+    "savepoint_session",
     "runner_variant",
     "seed_for_test",
     "sync_url",
+    "takes_loop_scope",
     "temporary_sqlite_url",
 ]
 
@@ -225,6 +223,19 @@ async def rollback_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
                 await transaction.rollback()
 
 
+@asynccontextmanager
+async def savepoint_session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
+    """An ``AsyncSession`` on ``connection`` inside a SAVEPOINT rolled back at the end, commits or not."""
+    savepoint = await connection.begin_nested()
+    session = AsyncSession(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        await session.close()
+        if savepoint.is_active:
+            await savepoint.rollback()
+
+
 @contextmanager
 def rollback_sync_session(engine: Engine) -> Iterator[Session]:
     """The same for a synchronous ``Session``."""
@@ -248,23 +259,6 @@ def seed_for_test(base: int, nodeid: str) -> int:
     return int.from_bytes(digest, "big")
 
 
-def _factory_classes(root: type[Any]) -> Iterator[type[Any]]:
-    seen: set[type[Any]] = set()
-    pending = list(root.__subclasses__())
-    while pending:
-        klass = pending.pop()
-        if klass not in seen:
-            seen.add(klass)
-            pending.extend(klass.__subclasses__())
-            yield klass
-
-
-def restart_sequences() -> None:
-    """``_reset_seq()`` on every ``ModelFactory`` subclass: sequences start again at 0 / 1."""
-    for klass in _factory_classes(ModelFactory):
-        klass._reset_seq()
-
-
 # ----------------------------------------------------------------- loop-following fixtures
 
 
@@ -276,6 +270,7 @@ def _default_test_loop_scope(config: pytest.Config) -> str:
         return "function"
     return str(value or "function")
 
+
 AsyncFixtureImpl = Callable[..., AbstractAsyncContextManager[Any]]
 
 
@@ -285,7 +280,8 @@ def runner_variant(request: pytest.FixtureRequest) -> str | None:
     pytest-asyncio runs every test carrying its ``asyncio`` marker (in auto mode it marks every
     coroutine test, anyio's included), so the marker is looked at first.
     """
-    marker = request.node.get_closest_marker("asyncio")
+    test = getattr(request, "_pyfuncitem", request.node)  # the test, also for a module fixture's request
+    marker = test.get_closest_marker("asyncio")
     if marker is not None and request.config.pluginmanager.has_plugin("asyncio"):
         scope = marker.kwargs.get("loop_scope") or marker.kwargs.get("scope")
         return f"asyncio_{scope or _default_test_loop_scope(request.config)}"
@@ -340,7 +336,7 @@ def loop_following(
     return definitions
 
 
-def _takes_loop_scope(asyncio_fixture: Callable[..., Any]) -> bool:
+def takes_loop_scope(asyncio_fixture: Callable[..., Any]) -> bool:
     """Whether this pytest-asyncio's ``fixture`` has ``loop_scope=`` (0.24 and newer)."""
     try:
         return "loop_scope" in inspect.signature(asyncio_fixture).parameters
@@ -355,7 +351,7 @@ def _asyncio_variant(asyncio_fixture: Callable[..., Any], impl: AsyncFixtureImpl
     ``event_loop``, so the ``function`` variant is a plain ``pytest_asyncio.fixture``, and the
     other scopes fail with one clear message when a test asks for them (never at plugin load).
     """
-    if _takes_loop_scope(asyncio_fixture):
+    if takes_loop_scope(asyncio_fixture):
         return asyncio_fixture(_async_fixture_function(impl, variant), loop_scope=scope, name=variant)
     if scope == "function":
         return asyncio_fixture(_async_fixture_function(impl, variant), name=variant)
