@@ -32,7 +32,7 @@ EXAMPLES = ROOT / "docs" / "examples"
 PROJECTS = sorted(path for path in EXAMPLES.iterdir() if path.is_dir() and not path.name.startswith("__"))
 
 #: project -> the project it adds files to (replacing files of the same name).
-OVERLAYS = {"fastapi_project": "pytest_project"}
+OVERLAYS = {"fastapi_project": "pytest_project", "shared_data_project": "pytest_project"}
 
 #: Variables that would point a run at another database or change pytest's setup.
 CLEARED_ENVIRONMENT = ("ASYNCFACTORIES_DATABASE_URL", "TEST_DATABASE_URL", "PYTEST_ADDOPTS", "PYTEST_PLUGINS")
@@ -87,9 +87,12 @@ def _copy(project: Path, into: Path) -> None:
 
 
 def _test_count(folder: Path) -> int:
+    """Test functions, a ``@pytest.mark.parametrize("n", range(K))`` one counting K."""
+    test = re.compile(r'^(?:@pytest\.mark\.parametrize\("\w+", range\((\d+)\)\)\n)?(?:async )?def test_', re.MULTILINE)
     return sum(
-        len(re.findall(r"^(?:async )?def test_", path.read_text(encoding="utf-8"), re.MULTILINE))
+        int(cases or 1)
         for path in folder.rglob("test_*.py")
+        for cases in test.findall(path.read_text(encoding="utf-8"))
     )
 
 
