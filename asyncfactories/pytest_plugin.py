@@ -40,10 +40,12 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
+from . import events
 from .autogen import reset_unique_values
 from .definition.options import avoid_taken_values
 from .exceptions import SessionNotBoundError
 from .integrations.fixture_registry import close_registration, open_registration, register_fixture, variant_for
+from .integrations.profiler import Profile, render, write_json
 from .integrations.pytest_support import (
     DEFAULT_SEED,
     create_tables,
@@ -72,6 +74,9 @@ __all__ = ["af_engine", "af_metadata", "af_session", "af_sync_session", "registe
 
 _SEED_KEY = pytest.StashKey[int]()
 _SYNC_SESSION_KEY = pytest.StashKey[Session]()
+_PROFILE_KEY = pytest.StashKey[Profile]()
+#: The key of a pytest-xdist worker's profile in its ``workeroutput``.
+_PROFILE_OUTPUT = "asyncfactories_profile"
 
 # ----------------------------------------------------------------- hooks
 
@@ -101,6 +106,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="under pytest-xdist, keep each worker's database (<db>_gw0, ...) for the next run",
     )
+    group.addoption(
+        "--af-prof",
+        dest="af_prof",
+        action="store_true",
+        help="after the run, show per factory its creates (by calls and by cascades), rows and time, the ten "
+        "tests that spent most time in factories and the heaviest cascade",
+    )
+    group.addoption(
+        "--af-prof-json",
+        dest="af_prof_json",
+        default=None,
+        metavar="FILE",
+        help="write the --af-prof report to FILE as JSON (profiles even without --af-prof)",
+    )
     parser.addini("asyncfactories_database_url", "database URL of af_engine (after the option and the env var)")
     parser.addini(
         "asyncfactories_avoid_taken_values",
@@ -126,6 +145,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     open_registration(session.config.pluginmanager)
     if session.config.getini("asyncfactories_avoid_taken_values"):
         avoid_taken_values(True)
+    if session.config.getoption("af_prof") or session.config.getoption("af_prof_json"):
+        session.config.stash[_PROFILE_KEY] = profile = Profile()
+        events.subscribe(profile)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -134,8 +156,46 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """In case collection never finished."""
+    """In case collection never finished. With ``--af-prof``: a pytest-xdist worker hands its
+    profile to the controller; elsewhere, ``--af-prof-json`` is written."""
     close_registration(session.config.pluginmanager)
+    profile = session.config.stash.get(_PROFILE_KEY, None)
+    if profile is None:
+        return
+    events.unsubscribe(profile)
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput[_PROFILE_OUTPUT] = profile.to_data()
+    elif session.config.getoption("af_prof_json"):
+        write_json(profile, session.config.getoption("af_prof_json"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    """With ``--af-prof``: the factory calls made while the test runs (fixtures included) are its."""
+    profile = item.config.stash.get(_PROFILE_KEY, None)
+    if profile is None:
+        return (yield)
+    with profile.test(item.nodeid):
+        return (yield)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """pytest-xdist's controller: add a finished worker's profile to the run's."""
+    profile = node.config.stash.get(_PROFILE_KEY, None)
+    data = getattr(node, "workeroutput", {}).get(_PROFILE_OUTPUT)
+    if profile is not None and data is not None:
+        profile.merge(data)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """``--af-prof``: the report, after the tests' summary."""
+    profile = config.stash.get(_PROFILE_KEY, None)
+    if profile is None or not config.getoption("af_prof") or hasattr(config, "workeroutput"):
+        return
+    terminalreporter.write_sep("-", "asyncfactories profile (--af-prof)")
+    for line in render(profile.report()):
+        terminalreporter.write_line(line)
 
 
 def _configured_url(config: pytest.Config) -> str | None:
