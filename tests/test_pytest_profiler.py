@@ -16,6 +16,9 @@ parent. The inner tests make, in all:
 from __future__ import annotations
 
 import json
+import re
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -147,7 +150,7 @@ EXPECTED_TESTS = {
     "test_profiled.py::test_builds_only": 2,
     "test_profiled.py::test_a_badge": 1,
 }
-#: The cascade tree of PostFactory, the heaviest factory: 13 calls' worth of objects and 30 rows.
+#: The cascade tree of PostFactory, whose calls made the most objects through cascades (24).
 EXPECTED_TREE = [
     {"path": ["PostFactory"], "created": 13, "built": 1, "reused": 0},
     {"path": ["PostFactory", "UserFactory"], "created": 11, "built": 1, "reused": 2},
@@ -192,7 +195,7 @@ def _check_report(report: dict[str, Any]) -> None:
         (row["seconds"] for row in report["factories"]), reverse=True
     )
     heaviest = report["heaviest"]
-    assert heaviest["factory"] == "PostFactory" and heaviest["calls"] == 4
+    assert (heaviest["factory"], heaviest["calls"], heaviest["cascaded"]) == ("PostFactory", 4, 24)
     assert heaviest["tree"] == EXPECTED_TREE
 
 
@@ -221,7 +224,7 @@ def test_the_text_report_has_the_table_the_tests_and_the_tree(pytester: pytest.P
         result.stdout.fnmatch_lines([f"* ms  {nodeid} ({calls} call{'s' if calls > 1 else ''})"])
     result.stdout.fnmatch_lines(
         [
-            "Heaviest cascade: PostFactory (* ms in 4 calls)",
+            "Heaviest cascade: PostFactory, 24 objects made by cascades of 4 calls (* ms)",
             "  PostFactory * 13 created, 1 built",
             "  PostFactory → UserFactory * 11 created, 1 built, 2 reused",
             "  PostFactory → UserFactory → OrganizationFactory * 11 created, 1 built",
@@ -249,3 +252,24 @@ def test_under_xdist_the_controller_reports_every_worker(pytester: pytest.Pytest
     _check_report(json.loads((pytester.path / "profile.json").read_text(encoding="utf-8")))
     result.stdout.fnmatch_lines(["PostFactory * 13 * 0 * 0 * 1 * 35 * ms"])
     assert result.stdout.str().count("asyncfactories profile (--af-prof)") == 1
+
+
+# ----------------------------------------------------------------- the guide's sample output
+
+DOCS_PROJECT = Path(__file__).resolve().parent.parent / "docs" / "examples" / "pytest_project"
+DOCS_SAMPLE = DOCS_PROJECT.parent / "pytest_project_profile.txt"
+
+
+def _shown(text: str) -> list[str]:
+    """The report's lines, times blanked, in an order that does not depend on them."""
+    section = text.split("asyncfactories profile (--af-prof)", 1)[1].split("\n", 1)[1]
+    lines = [re.sub(r"\d+\.\d ms", "_ ms", line.rstrip()) for line in section.splitlines()]
+    lines = [line for line in lines if line and not re.match(r"^=*\s*\d+ passed", line.strip("= "))]
+    return sorted(lines)
+
+
+def test_the_guides_sample_is_what_the_docs_project_prints(pytester: pytest.Pytester) -> None:
+    shutil.copytree(DOCS_PROJECT, pytester.path, dirs_exist_ok=True)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:randomly", "--af-prof")
+    assert result.ret == 0, result.stdout.str() + result.stderr.str()
+    assert _shown(result.stdout.str()) == _shown(DOCS_SAMPLE.read_text(encoding="utf-8"))

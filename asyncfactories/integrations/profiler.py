@@ -7,7 +7,7 @@ own calls (``created``) and by cascades (``cascaded``: a ``SubFactory``, an auto
 (``reused``), the objects built without a database (``built``), and for its own calls the rows
 they wrote, their cascades' included (``rows``), and the time they took (``seconds``). Per test it
 sums the time of the calls made while the test ran (setup and teardown included), and per
-factory called by a test it keeps the tree of what its calls cascaded into.
+factory it keeps the tree of what its calls cascaded into; the report shows the heaviest.
 """
 
 from __future__ import annotations
@@ -134,19 +134,34 @@ class Profile:
 
     def report(self) -> dict[str, Any]:
         """The report as JSON-ready data: the factories (most time first), the ten tests that spent
-        most time in factories, and the cascade tree of the factory whose calls took longest."""
+        most time in factories, and the heaviest cascade (see `heaviest`)."""
         order = sorted(self.factories.items(), key=lambda item: (-item[1].seconds, item[0]))
         slowest = sorted(self.tests.items(), key=lambda item: (-item[1].seconds, item[0]))[:TOP_TESTS]
-        called = [(name, totals) for name, totals in order if totals.calls]
-        heaviest = None
-        if called:
-            name, totals = called[0]
-            tree = [{"path": list(path), **asdict(node)} for path, node in sorted(self.trees.get(name, {}).items())]
-            heaviest = {"factory": name, "seconds": totals.seconds, "calls": totals.calls, "tree": tree}
         return {
             "factories": [{"factory": name, **asdict(totals)} for name, totals in order],
             "tests": [{"test": nodeid, **asdict(totals)} for nodeid, totals in slowest],
-            "heaviest": heaviest,
+            "heaviest": self.heaviest(),
+        }
+
+    def heaviest(self) -> dict[str, Any] | None:
+        """The tree of the factory whose calls made the most objects through cascades (ties: the
+        one whose calls took longer), or None when no factory cascaded."""
+        below = {
+            top: sum(n.created + n.built for path, n in tree.items() if len(path) > 1)
+            for top, tree in self.trees.items()
+        }
+        called = [name for name, totals in self.factories.items() if totals.calls and below.get(name)]
+        if not called:
+            return None
+        name = max(called, key=lambda top: (below[top], self.factories[top].seconds))
+        totals = self.factories[name]
+        tree = [{"path": list(path), **asdict(node)} for path, node in sorted(self.trees[name].items())]
+        return {
+            "factory": name,
+            "seconds": totals.seconds,
+            "calls": totals.calls,
+            "cascaded": below[name],
+            "tree": tree,
         }
 
 
@@ -176,7 +191,8 @@ def _counts(node: dict[str, Any]) -> str:
 
 
 def _tree(heaviest: dict[str, Any]) -> list[str]:
-    lines = [f"Heaviest cascade: {heaviest['factory']} ({_ms(heaviest['seconds'])} in {_calls(heaviest['calls'])})"]
+    name, made, calls = heaviest["factory"], heaviest["cascaded"], _calls(heaviest["calls"])
+    lines = [f"Heaviest cascade: {name}, {made} objects made by cascades of {calls} ({_ms(heaviest['seconds'])})"]
     shown = [(ARROW.join(node["path"]), _counts(node)) for node in heaviest["tree"]]
     width = max(len(path) for path, _ in shown)
     lines += [f"  {path:<{width}}  {counts}" for path, counts in shown]
