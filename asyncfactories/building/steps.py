@@ -57,7 +57,7 @@ class LayeredStepBuilder(_StepBuilderBase):
 
     def recurse(self, factory_meta: Any, extras: dict[str, Any]) -> Any:
         """factory_boy's way into a ``SubFactory``, ``RelatedFactory`` or automatic parent or child."""
-        if _listeners:
+        if _listeners and _is_model_factory(factory_meta.factory):  # not a Dict's or a List's
             return _TracedBuilder(type(self), factory_meta, extras, self.strategy)
         return type(self)(factory_meta, extras, self.strategy)
 
