@@ -12,11 +12,11 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import ForeignKey, String, func, select
+from sqlalchemy import JSON, ForeignKey, String, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from asyncfactories import ModelFactory, RelatedFactory, Sequence, SubFactory, Trait, events
+from asyncfactories import Dict, ModelFactory, RelatedFactory, Sequence, SubFactory, Trait, events
 from asyncfactories.events import FactoryEvent
 
 
@@ -29,6 +29,7 @@ class Organization(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class User(Base):
@@ -81,6 +82,10 @@ class PostFactory(ModelFactory[Post]):
 
 class WriterFactory(UserFactory):
     first_post = RelatedFactory(PostFactory, "author")
+
+
+class ConfiguredOrganizationFactory(OrganizationFactory):
+    settings = Dict({"theme": "dark"})  # built by factory_boy's DictFactory: no model, no event
 
 
 class BadgeFactory(ModelFactory[Badge]):
@@ -225,6 +230,11 @@ async def test_the_full_build_path_tells_the_same_as_the_lean_one(ev_session: As
         ("UserFactory", "create", (), 1, 1, "subfactory", "PostFactory", 2),
         ("PostFactory", "create", (), 1, 0, "call", None, 3),
     ]
+
+
+def test_a_dict_declaration_is_no_cascade(recorder: Recorder) -> None:
+    assert ConfiguredOrganizationFactory.build().settings == {"theme": "dark"}
+    assert recorder.rows == [("ConfiguredOrganizationFactory", "build", (), 1, 0, "call", None, 0)]
 
 
 def test_unsubscribe_stops_the_events() -> None:
