@@ -8,11 +8,12 @@ that would have been made. The ``--af-prof`` profiler of the pytest plugin is bu
 
 Nothing is timed or recorded while nobody subscribes: every place that could report first reads
 whether ``listeners`` is empty. Events arrive when the work they describe ends, so a cascade's
-events come before the event of the call that caused it. A listener runs in the thread of the
-call (for an async ``create``, inside the synchronous build for the events of a cascade) and
-must not await. An exception raised by a listener propagates: out of the call, after its work
-is done, or, for an event of a cascade, through the build, which then fails as a failing
-declaration would (a create's rows are taken back).
+events come before the event of the call that caused it; a call that fails tells nothing of
+itself. A listener runs in the thread of the call (for an async ``create``, inside the
+synchronous build for the events of a cascade) and must not await. An exception raised by a
+listener propagates: out of the call, after its work is done, or, for an event of a cascade,
+through the build, which then fails as a failing declaration would (a create's rows are taken
+back).
 
 The functions below ``subscribed`` are the library's own, called only while someone listens.
 """
