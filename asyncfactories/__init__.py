@@ -7,6 +7,7 @@ every factory_boy declaration keeps working. See https://asyncfactories.readthed
 
 from __future__ import annotations
 
+from . import events as events
 from .builder import FactoryBuilder as FactoryBuilder
 from .building.declarations import Dict as Dict
 from .building.declarations import Faker as Faker
@@ -87,6 +88,7 @@ __all__ = [
     "Use",
     "avoid_taken_values",
     "bind_session",
+    "events",
     "lint",
     "post_generation",
     "seed",

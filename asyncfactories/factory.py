@@ -25,13 +25,14 @@ from .building.constructor import construct
 from .building.coverage import build_coverage
 from .building.declarations import resolve_post_generated
 from .building.generation import attributes as attributes_of
-from .building.generation import check_size, generate, generate_planned, label, prepare
-from .building.relations import AmbientDefault, recycling
+from .building.generation import build_call, check_size, generate, generate_planned, label, prepare
+from .building.relations import AmbientDefault
 from .building.stubbing import assign_fake_keys, collecting_builds, record_built
 from .definition.counters import next_seq, reset_seq
 from .definition.metaclass import ModelFactoryMeta, derive_factory
 from .definition.options import ModelFactoryOptions
 from .definition.states import state_names
+from .persisting import calls
 from .persisting.calls import create_async_call, create_instance, create_sync_call, synchronous_inside_builds
 from .persisting.eager import reads_generated_values
 from .persisting.persistence import initialise_collections
@@ -41,8 +42,6 @@ __all__ = ["ModelFactory", "ModelFactoryMeta"]
 
 ModelT = TypeVar("ModelT")
 Strategy = Literal["build", "create", "stub"]
-_BUILD: Strategy = "build"
-_CREATE: Strategy = "create"
 
 if TYPE_CHECKING:
     # types-factory-boy makes the factory generic; at run time it is not subscriptable.
@@ -289,10 +288,8 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     def _build_with_plan(
         cls, call: str, size: object, kwargs: dict[str, Any], plan: CallPlan, *, batch: bool
     ) -> list[ModelT]:
-        count = cls._check_size(call, size) if batch else 1
-        params = cls._prepare(kwargs, plan)
-        with recycling(plan.recycled):
-            return [cls._generate_planned(_BUILD, dict(params), plan) for _ in range(count)]
+        instances: list[ModelT] = build_call(cls, call, size, kwargs, plan, batch=batch)
+        return instances
 
     @classmethod
     def _attributes_with_plan(cls, kwargs: dict[str, Any], plan: CallPlan) -> dict[str, Any]:
@@ -353,9 +350,8 @@ class ModelFactory(_FactoryBase, Generic[ModelT], metaclass=ModelFactoryMeta):
     @classmethod
     def _create_inside_build(cls, call: str, size: object, kwargs: dict[str, Any], *, batch: bool) -> list[ModelT]:
         """A create called from a hook of a running create: same session, same flush."""
-        count = cls._check_size(call, size) if batch else 1
-        params = cls._prepare(kwargs, EMPTY_PLAN)
-        return [cls._generate_planned(_CREATE, dict(params), EMPTY_PLAN) for _ in range(count)]
+        instances: list[ModelT] = calls.create_inside_build(cls, call, size, kwargs, batch=batch)
+        return instances
 
     @classmethod
     async def _create_async(

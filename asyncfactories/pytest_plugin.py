@@ -45,6 +45,7 @@ from .definition.options import avoid_taken_values
 from .exceptions import SessionNotBoundError
 from .integrations.counter_floor import restart_sequences
 from .integrations.fixture_registry import close_registration, open_registration, register_fixture, variant_for
+from .integrations.profiling_plugin import ProfilerPlugin
 from .integrations.pytest_support import (
     DEFAULT_SEED,
     create_tables,
@@ -104,6 +105,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="under pytest-xdist, keep each worker's database (<db>_gw0, ...) for the next run",
     )
+    group.addoption(
+        "--af-prof",
+        dest="af_prof",
+        action="store_true",
+        help="after the run, show per factory its creates (by calls and by cascades), rows and time, the ten "
+        "tests that spent most time in factories and the heaviest cascade",
+    )
+    group.addoption(
+        "--af-prof-json",
+        dest="af_prof_json",
+        default=None,
+        metavar="FILE",
+        help="write the --af-prof report to FILE as JSON (profiles even without --af-prof)",
+    )
     parser.addini("asyncfactories_database_url", "database URL of af_engine (after the option and the env var)")
     parser.addini(
         "asyncfactories_avoid_taken_values",
@@ -112,6 +127,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
     )
     parser.addini("asyncfactories_metadata", "tables to create: package.module:Base.metadata")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """``--af-prof`` / ``--af-prof-json``: the profiler's hooks join the run (and only then)."""
+    if config.getoption("af_prof") or config.getoption("af_prof_json"):
+        config.pluginmanager.register(ProfilerPlugin(config), "asyncfactories-profiler")
 
 
 @pytest.hookimpl(wrapper=True)

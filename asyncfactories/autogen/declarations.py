@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from factory.declarations import SKIP, PostGenerationDeclaration, SubFactory
 
+from .. import events
 from .._collections import add_member, as_collection
 from .._mapping import model_info
 from .relationships import (
@@ -35,6 +36,8 @@ from .relationships import (
 )
 
 __all__ = ["AutoCollection", "AutoParent", "AutoSetter", "AutoValue"]
+
+_listeners = events.listeners
 
 Producer = Callable[[Random], Any]
 
@@ -113,7 +116,7 @@ class AutoParent(_SubFactoryBase):
             return SKIP  # too deep, or a cycle of required parents past the limit: leave it empty
         else:
             chosen = automatic_factory(self.link.target, self.owner)
-        return step.recurse(chosen, extra)
+        return _recurse(step, chosen, extra, "parent")
 
     def __repr__(self) -> str:
         return f"AutoParent({self.link.key!r} -> {self.link.target.__name__})"
@@ -138,7 +141,7 @@ class AutoCollection(_PostBase):
         if not count:
             return
         factory = default_factory(link.target, self.owner)
-        children = [step.recurse(factory, self._link_keywords(instance)) for _ in range(count)]
+        children = [_recurse(step, factory, self._link_keywords(instance), "collection") for _ in range(count)]
         rel = model_info(type(instance)).mapper.relationships[link.key]
         for child in children:
             add_member(instance, rel, child)  # a list, set, keyed dict or one-to-one alike
@@ -162,3 +165,9 @@ class AutoCollection(_PostBase):
 
     def __repr__(self) -> str:
         return f"AutoCollection({self.link.key!r} -> {self.link.target.__name__})"
+
+
+def _recurse(step: Any, factory: Any, extra: dict[str, Any], via: str) -> Any:
+    if _listeners:
+        events.hint(via)
+    return step.recurse(factory, extra)

@@ -32,6 +32,7 @@ from factory.base import BaseFactory
 from factory.declarations import LazyFunction, Sequence, SubFactory
 from factory.faker import Faker
 
+from .. import events
 from .._root import root_factory
 from ..autogen.declarations import AutoValue
 from ..autogen.plan import install_auto_declarations
@@ -51,6 +52,7 @@ _EVALUATED = frozenset(
     {Sequence, LazyFunction, Faker, AutoValue, Use, Ignore, Require, PostGenerated, ClassmethodField}
 )
 _PLAN_ATTRIBUTE = "_asyncfactories_fast_plan"
+_listeners = events.listeners
 # How a plan entry gives its value: as it is, evaluated, or built by a sub-factory.
 _VALUE, _EVALUATE, _BUILD = 0, 1, 2
 
@@ -187,10 +189,18 @@ def _build(factory: Any, plan: _Plan, strategy: Any, extras: dict[str, Any], pas
         elif kind == _EVALUATE:
             values[name] = entry.evaluate_pre(instance=None, step=step, overrides={})
         elif kind == _BUILD:
-            keywords = recycled_keywords(entry.factory._meta.pre_declarations.declarations, entry.keywords)
-            values[name] = _build(entry.factory, entry.plan, strategy, keywords, tuple(entry.keywords))
+            if _listeners:
+                with events.cascading(entry.factory, "subfactory"):
+                    values[name] = _build_sub(entry, strategy)
+            else:
+                values[name] = _build_sub(entry, strategy)
         else:
             values[name] = entry
     values.update(extras)
     args, kwargs = meta.prepare_arguments(values)
     return meta.instantiate(step=step, args=args, kwargs=kwargs)
+
+
+def _build_sub(entry: _SubBuild, strategy: Any) -> Any:
+    keywords = recycled_keywords(entry.factory._meta.pre_declarations.declarations, entry.keywords)
+    return _build(entry.factory, entry.plan, strategy, keywords, tuple(entry.keywords))

@@ -11,6 +11,7 @@ from typing import Any
 
 from factory.builder import BuildStep, parse_declarations
 
+from .. import events
 from .._mapping import model_info
 from ..autogen.plan import install_auto_declarations
 from ..definition import model_check
@@ -23,7 +24,18 @@ from .plan import CallPlan
 from .relations import attach_children, recycling
 from .steps import LAYERED_KEY, LayeredStepBuilder
 
-__all__ = ["abstract_factory_error", "attributes", "check_size", "generate", "generate_planned", "label", "prepare"]
+__all__ = [
+    "abstract_factory_error",
+    "attributes",
+    "build_call",
+    "check_size",
+    "generate",
+    "generate_planned",
+    "label",
+    "prepare",
+]
+
+_listeners = events.listeners
 
 
 def abstract_factory_error(factory: Any) -> ConfigurationError:
@@ -70,6 +82,8 @@ def prepare(factory: Any, kwargs: dict[str, Any], plan: CallPlan) -> dict[str, A
 
 def generate_planned(factory: Any, strategy: str, params: dict[str, Any], plan: CallPlan) -> Any:
     """One top object with the plan's states and children; a declaration's error names its field."""
+    if _listeners:
+        events.object_begins()
     try:
         instance = factory._generate(strategy, {**params, STATES_KEY: plan.states})
         if plan.children:
@@ -80,6 +94,23 @@ def generate_planned(factory: Any, strategy: str, params: dict[str, Any], plan: 
             raise
         raise replacement from error
     return instance
+
+
+def build_call(factory: Any, call: str, size: object, kwargs: dict[str, Any], plan: CallPlan, *, batch: bool
+               ) -> list[Any]:
+    """``build`` / ``build_batch`` and their aliases: the instances, none written."""
+    count = factory._check_size(call, size) if batch else 1
+    params = factory._prepare(kwargs, plan)
+    if _listeners:
+        action = "stub" if call == "build_stubbed" else "build"
+        with events.calling(factory, action, plan.states, count):
+            return _build_all(factory, count, params, plan)
+    return _build_all(factory, count, params, plan)
+
+
+def _build_all(factory: Any, count: int, params: dict[str, Any], plan: CallPlan) -> list[Any]:
+    with recycling(plan.recycled):
+        return [factory._generate_planned("build", dict(params), plan) for _ in range(count)]
 
 
 def attributes(factory: Any, params: dict[str, Any], plan: CallPlan) -> dict[str, Any]:

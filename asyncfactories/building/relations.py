@@ -15,6 +15,7 @@ from typing import Any
 from factory.declarations import SubFactory
 from sqlalchemy.orm import RelationshipDirection, RelationshipProperty
 
+from .. import events
 from .._collections import add_member, as_collection
 from .._mapping import model_info
 from ..exceptions import ConfigurationError
@@ -29,7 +30,10 @@ __all__ = [
     "recycling",
 ]
 
-_recycled: ContextVar[list[tuple[Any, Iterator[Any]]] | None] = ContextVar("asyncfactories_recycled", default=None)
+#: ``(class, instances in turn, "recycle" or "default")`` per pool, the first match wins.
+_Pool = tuple[Any, Iterator[Any], str]
+_recycled: ContextVar[list[_Pool] | None] = ContextVar("asyncfactories_recycled", default=None)
+_listeners = events.listeners
 
 
 @contextlib.contextmanager
@@ -41,7 +45,7 @@ def recycling(instances: tuple[Any, ...]) -> Iterator[None]:
     by_class: dict[type, list[Any]] = {}
     for instance in instances:
         by_class.setdefault(type(instance), []).append(instance)
-    pools: list[tuple[Any, Iterator[Any]]] = [(cls, itertools.cycle(found)) for cls, found in by_class.items()]
+    pools: list[_Pool] = [(cls, itertools.cycle(found), "recycle") for cls, found in by_class.items()]
     token = _recycled.set(pools + (_recycled.get() or []))  # before the defaults of an enclosing block
     try:
         yield
@@ -70,7 +74,7 @@ class AmbientDefault:
         self._tokens: list[Any] = []
 
     def __enter__(self) -> Any:
-        pool = (type(self.instance), itertools.repeat(self.instance))
+        pool = (type(self.instance), itertools.repeat(self.instance), "default")
         self._tokens.append(_recycled.set([pool, *(_recycled.get() or [])]))
         return self.instance
 
@@ -84,13 +88,13 @@ class AmbientDefault:
         self.__exit__(*exc_info)
 
 
-def _recycled_for(pools: list[tuple[Any, Iterator[Any]]], model: Any) -> Any | None:
-    """The next recycled instance usable where ``model`` is expected, or None."""
+def _recycled_for(pools: list[_Pool], model: Any) -> tuple[Any, str] | None:
+    """The next recycled instance usable where ``model`` is expected and its pool's kind, or None."""
     if not isinstance(model, type):
         return None
-    for cls, pool in pools:
+    for cls, pool, kind in pools:
         if issubclass(cls, model):
-            return next(pool)
+            return next(pool), kind
     return None
 
 
@@ -105,9 +109,12 @@ def recycled_keywords(declarations: dict[str, Any], extras: dict[str, Any]) -> d
     replaced: dict[str, Any] = {}
     for name, declaration in {**declarations, **extras}.items():
         if isinstance(declaration, SubFactory):
-            instance = _recycled_for(pools, getattr(declaration.get_factory()._meta, "model", None))
-            if instance is not None:
-                replaced[name] = instance
+            sub = declaration.get_factory()
+            found = _recycled_for(pools, getattr(sub._meta, "model", None))
+            if found is not None:
+                replaced[name] = found[0]
+                if _listeners:
+                    events.reused(sub, found[1])
     return {**extras, **replaced} if replaced else extras
 
 
@@ -230,10 +237,14 @@ def attach_children(parent: Any, specs: tuple[ChildSpec, ...], strategy: Any, st
             keywords.update(link_keywords(child_model, parent, spec.child_key, spec.factory.__name__))
         with recycling(spec.plan.recycled):
             for _ in range(spec.count):
-                child = spec.factory._generate(strategy, {**keywords, states_key: spec.plan.states})
-                attach_children(child, spec.plan.children, strategy, states_key)
+                with events.cascading(spec.factory, "has", spec.plan.states) if _listeners else _NOTHING:
+                    child = spec.factory._generate(strategy, {**keywords, states_key: spec.plan.states})
+                    attach_children(child, spec.plan.children, strategy, states_key)
                 if spec.parent_key is not None:
                     _add_child(parent, spec.parent_key, child)
+
+
+_NOTHING = contextlib.nullcontext()
 
 
 def _add_child(parent: Any, key: str, child: Any) -> None:

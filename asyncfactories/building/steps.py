@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from factory.builder import StepBuilder
 
+from .. import events
 from ..autogen.plan import install_auto_declarations
 from ..definition.states import STATES_KEY, layered_params
 from .relations import recycled_keywords
@@ -20,6 +21,8 @@ __all__ = ["LAYERED_KEY", "LayeredStepBuilder"]
 #: Marks extras whose ``defaults()`` and states were applied already (``ModelFactory._generate``);
 #: its value names the keywords the call passed (see ``passed_keywords``).
 LAYERED_KEY = "_asyncfactories_layered"
+
+_listeners = events.listeners
 
 if TYPE_CHECKING:
     _StepBuilderBase = StepBuilder[Any]
@@ -51,3 +54,21 @@ class LayeredStepBuilder(_StepBuilderBase):
             extras = layered_params(factory, extras, states)
         extras = recycled_keywords(factory_meta.pre_declarations.declarations, extras)
         super().__init__(factory_meta, extras, strategy)
+
+    def recurse(self, factory_meta: Any, extras: dict[str, Any]) -> Any:
+        """factory_boy's way into a ``SubFactory``, ``RelatedFactory`` or automatic parent or child."""
+        if _listeners and _is_model_factory(factory_meta.factory):  # not a Dict's or a List's
+            return _TracedBuilder(type(self), factory_meta, extras, self.strategy)
+        return type(self)(factory_meta, extras, self.strategy)
+
+
+class _TracedBuilder:
+    """While someone listens to events: the nested builder, made and run inside its event's frame
+    (so that what its keywords reuse is told as this object's)."""
+
+    def __init__(self, cls: type[LayeredStepBuilder], factory_meta: Any, extras: dict[str, Any], strategy: Any) -> None:
+        self.cls, self.factory_meta, self.extras, self.strategy = cls, factory_meta, extras, strategy
+
+    def build(self, parent_step: Any = None, force_sequence: Any = None) -> Any:
+        with events.cascading(self.factory_meta.factory):
+            return self.cls(self.factory_meta, self.extras, self.strategy).build(parent_step, force_sequence)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Mapper, RelationshipDirection
 
+from .. import events
 from .._collections import members
 from .._mapping import model_info
 
@@ -24,6 +25,8 @@ __all__ = ["assign_fake_keys", "collecting_builds", "record_built"]
 _FIRST_FAKE_ID = 1001
 _fake_ids = itertools.count(_FIRST_FAKE_ID)
 _fake_ids_lock = threading.Lock()
+
+_listeners = events.listeners
 
 _built: ContextVar[list[Any] | None] = ContextVar("asyncfactories_built", default=None)
 
@@ -41,6 +44,8 @@ def collecting_builds() -> Iterator[list[Any]]:
 
 def record_built(instance: Any) -> None:
     """Called by the factory for each built instance."""
+    if _listeners:
+        events.instantiated(0)
     built = _built.get()
     if built is not None:
         built.append(instance)

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
+from .. import events
+from ..building.plan import EMPTY_PLAN
 from ..building.relations import recycling
 from ..definition.options import avoids_taken_values, passed_keywords
 from ..exceptions import ConfigurationError, SessionNotBoundError, SessionTypeError
@@ -35,6 +37,7 @@ __all__ = [
     "create_instance",
     "checked_at_call",
     "create_async_call",
+    "create_inside_build",
     "create_sync_call",
     "refuse_sync_session_now",
     "synchronous_inside_builds",
@@ -43,6 +46,8 @@ __all__ = [
 P = ParamSpec("P")
 R = TypeVar("R")
 SessionT = TypeVar("SessionT", AsyncSession, Session)
+
+_listeners = events.listeners
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,16 @@ async def create_async_call(
     batch: bool,
 ) -> list[Any]:
     """``create`` / ``create_many`` through an ``AsyncSession``."""
+    if _listeners:
+        with events.calling(factory, "create", plan.states, factory._check_size(call, size) if batch else 1):
+            return await _create_async_call(factory, call, size, session, kwargs, plan, batch=batch)
+    return await _create_async_call(factory, call, size, session, kwargs, plan, batch=batch)
+
+
+async def _create_async_call(
+    factory: Any, call: str, size: object, session: object | None, kwargs: dict[str, Any], plan: CallPlan, *,
+    batch: bool,
+) -> list[Any]:
     begun = _begin(factory, call, size, session, kwargs, plan, batch=batch, wanted=AsyncSession)
     if begun.resolved is None:
         built = _build_for_handler(factory, begun, plan)
@@ -150,6 +165,16 @@ def create_sync_call(
     batch: bool,
 ) -> list[Any]:
     """``create_sync`` / ``create_batch_sync`` through a ``Session``."""
+    if _listeners:
+        with events.calling(factory, "create", plan.states, factory._check_size(call, size) if batch else 1):
+            return _create_sync_call(factory, call, size, session, kwargs, plan, batch=batch)
+    return _create_sync_call(factory, call, size, session, kwargs, plan, batch=batch)
+
+
+def _create_sync_call(
+    factory: Any, call: str, size: object, session: object | None, kwargs: dict[str, Any], plan: CallPlan, *,
+    batch: bool,
+) -> list[Any]:
     # Called from a post-generation hook of a create in progress: use that call's session.
     outer = current_call()
     fallback = outer.session if outer else None
@@ -183,6 +208,16 @@ def _persist(
             return [factory._generate_planned("create", dict(params), plan) for _ in range(count)]
 
     return persist_call(session, factory, build, label, params, commit=owned)
+
+
+def create_inside_build(factory: Any, call: str, size: object, kwargs: dict[str, Any], *, batch: bool) -> list[Any]:
+    """A create called from a hook of a running create: same session, same flush."""
+    count = factory._check_size(call, size) if batch else 1
+    params = factory._prepare(kwargs, EMPTY_PLAN)
+    if _listeners:
+        with events.calling(factory, "create", (), count):
+            return [factory._generate_planned("create", dict(params), EMPTY_PLAN) for _ in range(count)]
+    return [factory._generate_planned("create", dict(params), EMPTY_PLAN) for _ in range(count)]
 
 
 def _build_for_handler(factory: Any, begun: _Begun[Any], plan: CallPlan) -> list[Any]:
@@ -283,9 +318,13 @@ def create_instance(factory: Any, model_class: type[Any], args: tuple[Any, ...],
         instance, created = get_or_create(session, factory, model_class, args, kwargs)
         if created:
             call.created.append(instance)
+        if _listeners:
+            events.instantiated(1 if created else 0)
         return instance
     instance = factory._instantiate(model_class, args, kwargs)
     call.created.append(instance)
+    if _listeners:
+        events.instantiated(1)
     if session is not None and avoids_taken_values(factory._meta):
         movable = Movable(instance, factory, frozenset(passed_keywords()))
         if call.flush_each:  # flushed at once: moved now, one look-up per object
