@@ -285,16 +285,36 @@ def test_the_value_is_copied_through_containers(pytester: pytest.Pytester) -> No
 # ----------------------------------------------------------------- the pytest guide's demonstration
 
 
-@pytest.mark.parametrize(("module", "inserts"), [("test_blog_per_test.py", 117), ("test_blog_shared.py", 19)])
-def test_the_demonstration_suite_sends_the_inserts_the_guide_shows(tmp_path: Path, module: str, inserts: int) -> None:
+DEMONSTRATION = [
+    ("test_blog_per_test.py", 117, "per_test_profile.txt"),
+    ("test_blog_shared.py", 19, "shared_profile.txt"),
+]
+
+
+def _profile_table(text: str) -> list[str]:
+    """The factory table of an ``--af-prof`` report (or of the guide's sample), times blanked."""
+    marker = "asyncfactories profile (--af-prof)"
+    after = text.split(marker, 1)[1].split("\n", 1)[1] if marker in text else text
+    table = after.split("\ncreated: by", 1)[0]
+    return [" ".join(re.sub(r"\d+\.\d ms", "_ ms", line).split()) for line in table.strip("\n").splitlines()]
+
+
+@pytest.mark.parametrize(("module", "inserts", "profile"), DEMONSTRATION)
+def test_the_demonstration_suite_sends_the_inserts_the_guide_shows(
+    tmp_path: Path, module: str, inserts: int, profile: str
+) -> None:
     """50 tests over 200 rows: 2 INSERTs per test (users, posts) with per-test data, 2 in all with
-    shared data; plus one per test that creates a post (every third: 17)."""
+    shared data; plus one per test that creates a post (every third: 17). ``--af-prof`` counts
+    what the guide shows."""
     _copy(EXAMPLES / "pytest_project", tmp_path)
     _copy(EXAMPLES / "shared_data_project", tmp_path)
     env = {key: value for key, value in os.environ.items() if key not in CLEARED_ENVIRONMENT}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "count_inserts", f"tests/{module}"]
+    options = ["-q", "-p", "no:cacheprovider", "-p", "count_inserts", "--af-prof"]
+    command = [sys.executable, "-m", "pytest", *options, f"tests/{module}"]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"INSERT statements: {inserts}\n" in result.stdout
     assert re.search(r"^50 passed in ", result.stdout, re.MULTILINE), result.stdout
+    shown = (EXAMPLES / "shared_data_project" / profile).read_text(encoding="utf-8")
+    assert _profile_table(result.stdout) == _profile_table(shown)
