@@ -7,6 +7,7 @@ and ``register_fixture``. With ``--anyio`` the async tests are marked for anyio 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -53,7 +54,8 @@ def main() -> int:
                 backend = "\n\nimport pytest\n\n\n@pytest.fixture\ndef anyio_backend():\n    return 'asyncio'\n"
                 conftest.write_text(text + backend)
             args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(target)]
-            code = subprocess.call(args, cwd=target)
+            env = {**os.environ, "AF_MATRIX_ANYIO": "1" if anyio else "0"}
+            code = subprocess.call(args, cwd=target, env=env)
             if code != 0:
                 print(f"plugin matrix: {suite} failed (pytest exit status {code})")
                 return 1
