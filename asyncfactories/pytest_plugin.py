@@ -13,6 +13,11 @@ Fixtures:
   code under test commits; every factory is bound to it for the test (``bind_session``).
 - ``af_sync_session``: the same through the matching sync driver.
 - ``register_fixture(UserFactory)`` adds ``user_factory`` and ``user`` (one created instance).
+- ``@shared_data(scope="module")`` on an async function: its data created once per module (class,
+  package, session) in an outer transaction, each test in a SAVEPOINT of its own.
+
+``--af-prof`` / ``--af-prof-json FILE``: after the run, the factories' creates, cascades, rows and
+time, the tests that spent most in factories and the heaviest cascade.
 
 Every test is seeded from ``--af-seed`` and its node id, with every factory sequence restarted;
 a failing test's report shows its seed.

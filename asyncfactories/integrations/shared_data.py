@@ -14,7 +14,8 @@ For ``@shared_data(scope="module") async def blog(): ...`` the plugin runs:
   shared connection inside a SAVEPOINT of its own, rolled back after the test.
 
 pytest sets up wider-scoped fixtures first, so the data exists before the test's SAVEPOINT.
-Sequences and unique counters continue after the shared data in every test that uses it.
+While shared data is alive, every test of its loop runs on its connection (on another one its
+writes would wait for the data's transaction), and sequences and unique counters continue after it.
 """
 
 from __future__ import annotations
