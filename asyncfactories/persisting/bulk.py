@@ -1,8 +1,9 @@
 """The bulk write path: one Core INSERT batch per table instead of the ORM's unit of work.
 
 ``create_many`` builds every instance first; ``write_in_bulk`` then inserts them table by
-table, parents first, with ``INSERT … RETURNING`` through SQLAlchemy's "insertmanyvalues"
-(PostgreSQL, MariaDB; SQLite through ``executemany`` plus its consecutive rowids). The keys
+table, parents first, with ``INSERT … RETURNING``: on PostgreSQL one ``INSERT … SELECT … FROM
+unnest(…)`` per table (``unnest.py``), elsewhere SQLAlchemy's "insertmanyvalues" (MariaDB; SQLite
+through ``executemany`` plus its consecutive rowids). The keys
 and server defaults that come back are written onto the instances, which then join the
 session as ordinary persistent objects — as if a flush had loaded them.
 
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Mapper, RelationshipDirection, Session, make_transien
 
 from .._collections import members
 from .plain_inserts import insert_without_returning, uses_rowids
+from .unnest import insert_unnest, unnest_possible
 
 __all__ = ["write_in_bulk"]
 
@@ -196,7 +198,12 @@ def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[
     written: list[Any] = [None] * len(rows)
     for indexes in by_keys.values():
         batch = [rows[index] for index in indexes]
-        insert_batch = _insert_returning if _returns_rows(session, table, batch) else insert_without_returning
+        if unnest_possible(session, table, batch):
+            insert_batch = insert_unnest
+        elif _returns_rows(session, table, batch):
+            insert_batch = _insert_returning
+        else:
+            insert_batch = insert_without_returning
         for index, result in zip(indexes, insert_batch(session, table, batch), strict=True):
             written[index] = result
     return written
