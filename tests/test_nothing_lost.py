@@ -2,10 +2,12 @@
 the earlier work, never a row of the failing call (its SubFactory parents and RelatedFactory
 children included).
 
-One table-driven fault-injection test: fault kind x call x session state x database. Each case
-commits a baseline row through another connection, optionally creates earlier rows in the
-session, runs a call that fails at row ``FAIL_AT`` of its batch, commits as a user would, and
-counts every table through a separate connection.
+One table-driven fault-injection test: fault kind x call x session state x database x shape
+(JSON and computed columns with a child; plain columns without one, whose batches PostgreSQL
+gets as ``INSERT … FROM unnest(…)``). Each case commits a baseline row through another
+connection, optionally creates earlier rows in the session, runs a call that fails at row
+``FAIL_AT`` of its batch, commits as a user would, and counts every table through a separate
+connection.
 """
 
 from __future__ import annotations
@@ -76,6 +78,22 @@ class FaultNote(FaultBase):
     item: Mapped[FaultItem] = relationship()
 
 
+class FaultPlainItem(FaultBase):
+    """The same item with plain columns only: on PostgreSQL its batches go through unnest()."""
+
+    __tablename__ = "fault_plain_items"
+    __table_args__ = (CheckConstraint("qty >= 0", name="fault_plain_items_qty_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    label: Mapped[str] = mapped_column(String(30))
+    qty: Mapped[int] = mapped_column(Integer)
+    ref_id: Mapped[int | None] = mapped_column(ForeignKey("fault_parents.id"))
+    parent_id: Mapped[int] = mapped_column(ForeignKey("fault_parents.id"))
+
+    parent: Mapped[FaultParent] = relationship(foreign_keys=[parent_id])
+
+
 @dataclass
 class Plan:
     """Which fault strikes, at which row of the call (rows counted from 0 per call)."""
@@ -128,13 +146,47 @@ class FaultItemFactory(ModelFactory[FaultItem]):
     note = RelatedFactory(FaultNoteFactory, factory_related_name="item")
 
 
+def _plain(fault: str, faulty: Any, fine: Any) -> LazyFunction:
+    """The value of the row being built (``code`` counts it: declared first, it goes first)."""
+    return LazyFunction(lambda: faulty if PLAN.hits(fault, PLAN.row) else fine)
+
+
+class FaultPlainItemFactory(ModelFactory[FaultPlainItem]):
+    """LazyFunctions and a parent only, which the bulk path writes: a table's batch in one INSERT."""
+
+    code = LazyFunction(lambda: _code(PLAN.next_row()))
+    label = _plain("not_null", None, "label")
+    qty = LazyFunction(
+        lambda: object() if PLAN.hits("unbindable", PLAN.row) else -1 if PLAN.hits("check", PLAN.row) else 1
+    )
+    ref_id = _plain("fk", 10**9, None)
+    parent = SubFactory(FaultParentFactory)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The failing call's factory, and the tables its rows go to besides ``fault_parents``."""
+
+    factory: type[ModelFactory[Any]]
+    item: type[Any]
+    note: type[Any] | None
+
+
+SHAPES = {
+    # JSON and a computed column: insertmanyvalues on every database.
+    "json-and-computed": Shape(FaultItemFactory, FaultItem, FaultNote),
+    # Plain columns and no child: the bulk path, with unnest() on PostgreSQL.
+    "plain": Shape(FaultPlainItemFactory, FaultPlainItem, None),
+}
 FAULTS = ["unique", "fk", "not_null", "check", "python", "unbindable", "unreadable"]
+#: Every fault with every shape that can suffer it (the plain one has no unreadable column).
+FAULT_SHAPES = [(fault, shape) for shape in SHAPES for fault in FAULTS if (fault, shape) != ("unreadable", "plain")]
 #: call name -> (rows asked for, is it sync)
 CALLS = {"create": (1, False), "create_many": (5, False), "create_sync": (1, True), "create_batch_sync": (5, True)}
 STATES = ["empty", "holding-rows", "in-callers-savepoint"]
 EARLIER = 2  # rows created before the failing call, in the states that hold rows
 FAIL_AT = 3  # the row of a batch that fails (a single create fails at its only row)
-TABLES = (FaultParent, FaultItem, FaultNote)
+TABLES = (FaultParent, FaultItem, FaultNote, FaultPlainItem)
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +202,8 @@ def baseline(fault_schema: Engine) -> Iterator[dict[type, int]]:
     """One committed parent and item (holding the code the unique fault repeats), per table."""
     with fault_schema.begin() as connection:
         parent_id = connection.execute(insert(FaultParent).values(name="baseline")).inserted_primary_key[0]
-        connection.execute(insert(FaultItem).values(code=TAKEN, label="b", qty=0, parent_id=parent_id))
+        for item in (FaultItem, FaultPlainItem):
+            connection.execute(insert(item).values(code=TAKEN, label="b", qty=0, parent_id=parent_id))
     yield counts(fault_schema)
     with fault_schema.begin() as connection:
         for model in reversed(TABLES):
@@ -175,7 +228,7 @@ def _expected_type(fault: str) -> type[BaseException]:
 
 
 async def _run_async(
-    session: AsyncSession, fault: str, call: str, size: int, state: str
+    session: AsyncSession, fault: str, call: str, size: int, state: str, factory: Any
 ) -> BaseException | None:
     if state != "empty":
         await FaultItemFactory.create_many(EARLIER, session=session)
@@ -184,9 +237,9 @@ async def _run_async(
     raised: BaseException | None = None
     try:
         if call == "create":
-            await FaultItemFactory.create(session=session)
+            await factory.create(session=session)
         else:
-            await FaultItemFactory.create_many(size, session=session)
+            await factory.create_many(size, session=session)
     except Exception as error:  # every fault kind is under test
         raised = error
     PLAN.kind = None
@@ -196,7 +249,7 @@ async def _run_async(
     return raised
 
 
-def _run_sync(session: Session, fault: str, call: str, size: int, state: str) -> BaseException | None:
+def _run_sync(session: Session, fault: str, call: str, size: int, state: str, factory: Any) -> BaseException | None:
     if state != "empty":
         FaultItemFactory.create_batch_sync(EARLIER, session=session)
     nested = session.begin_nested() if state == "in-callers-savepoint" else None
@@ -204,9 +257,9 @@ def _run_sync(session: Session, fault: str, call: str, size: int, state: str) ->
     raised: BaseException | None = None
     try:
         if call == "create_sync":
-            FaultItemFactory.create_sync(session=session)
+            factory.create_sync(session=session)
         else:
-            FaultItemFactory.create_batch_sync(size, session=session)
+            factory.create_batch_sync(size, session=session)
     except Exception as error:  # every fault kind is under test
         raised = error
     PLAN.kind = None
@@ -221,6 +274,7 @@ def _check(
     fault: str,
     call: str,
     state: str,
+    shape: Shape,
     backend: str,
     baseline: dict[type, int],
     engine: Engine,
@@ -228,21 +282,28 @@ def _check(
     size, earlier = CALLS[call][0], (0 if state == "empty" else EARLIER)
     if raised is None:
         assert _may_not_raise(fault, backend), f"{fault} did not fail"
-        kept = earlier + size  # the call succeeded: all of its rows are there
+        kept = size  # the call succeeded: all of its rows are there
     else:
         assert isinstance(raised, _expected_type(fault)), repr(raised)
         assert not isinstance(raised, FactoryError)
         notes = "\n".join(getattr(raised, "__notes__", []))
-        assert f"FaultItemFactory.{call}(" in notes, notes
-        kept = earlier  # none of the failing call's rows
-    assert counts(engine) == {model: baseline[model] + kept for model in TABLES}
+        assert f"{shape.factory.__name__}.{call}(" in notes, notes
+        kept = 0  # none of the failing call's rows
+    # The earlier rows are FaultItemFactory's, in whichever shape the failing call has.
+    expected = {FaultParent: earlier + kept, FaultItem: earlier, FaultNote: earlier}
+    expected[FaultPlainItem] = 0
+    expected[shape.item] += kept
+    if shape.note is not None:
+        expected[shape.note] += kept
+    assert counts(engine) == {model: baseline[model] + expected[model] for model in TABLES}
 
 
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("call", ["create", "create_many"])
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize(("fault", "shape"), FAULT_SHAPES)
 async def test_a_failing_call_leaves_none_of_its_rows_and_all_earlier_ones(
     fault: str,
+    shape: str,
     call: str,
     state: str,
     backend: str,
@@ -250,15 +311,16 @@ async def test_a_failing_call_leaves_none_of_its_rows_and_all_earlier_ones(
     fault_schema: Engine,
     session: AsyncSession,
 ) -> None:
-    raised = await _run_async(session, fault, call, CALLS[call][0], state)
-    _check(raised, fault, call, state, backend, baseline, fault_schema)
+    raised = await _run_async(session, fault, call, CALLS[call][0], state, SHAPES[shape].factory)
+    _check(raised, fault, call, state, SHAPES[shape], backend, baseline, fault_schema)
 
 
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("call", ["create_sync", "create_batch_sync"])
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize(("fault", "shape"), FAULT_SHAPES)
 def test_a_failing_sync_call_leaves_none_of_its_rows_and_all_earlier_ones(
     fault: str,
+    shape: str,
     call: str,
     state: str,
     backend: str,
@@ -266,8 +328,8 @@ def test_a_failing_sync_call_leaves_none_of_its_rows_and_all_earlier_ones(
     fault_schema: Engine,
     sync_session: Session,
 ) -> None:
-    raised = _run_sync(sync_session, fault, call, CALLS[call][0], state)
-    _check(raised, fault, call, state, backend, baseline, fault_schema)
+    raised = _run_sync(sync_session, fault, call, CALLS[call][0], state, SHAPES[shape].factory)
+    _check(raised, fault, call, state, SHAPES[shape], backend, baseline, fault_schema)
 
 
 @pytest.mark.parametrize("fault", ["unique", "python"])
@@ -288,5 +350,6 @@ async def test_a_session_joined_to_an_outer_transaction_keeps_the_outer_rows(
         await session.close()
         await connection.commit()
     after = counts(fault_schema)
-    assert after == {model: baseline[model] + 1 for model in TABLES} | {FaultParent: baseline[FaultParent] + 2}
+    made_rows = {FaultParent: 2, FaultItem: 1, FaultNote: 1, FaultPlainItem: 0}
+    assert after == {model: baseline[model] + made_rows[model] for model in TABLES}
     assert isinstance(made.id, int)
