@@ -243,3 +243,19 @@ def test_a_database_failure_while_seeding_is_one_line_with_status_1(
     )
     assert "Traceback" not in err
     assert count(db, "cli_authors") == 4  # what was there before is untouched
+
+
+@pytest.mark.parametrize("driver", ["asyncpg", "psycopg"])
+async def test_the_cli_plans_each_statement_with_its_values_on_postgresql(driver: str) -> None:
+    """A generic plan made while a seed's table was empty would scan the whole table ever after."""
+    from sqlalchemy import make_url, text
+
+    from asyncfactories.cli.database import connect_engine
+
+    url = make_url(_server_url("ASYNCFACTORIES_TEST_POSTGRES_URL")).set(drivername=f"postgresql+{driver}")
+    engine = await connect_engine(url)
+    try:
+        async with engine.connect() as connection:
+            assert await connection.scalar(text("SHOW plan_cache_mode")) == "force_custom_plan"
+    finally:
+        await engine.dispose()
