@@ -4,7 +4,8 @@ children included).
 
 One table-driven fault-injection test: fault kind x call x session state x database x shape
 (JSON and computed columns with a child; plain columns without one, whose batches PostgreSQL
-gets as ``INSERT … FROM unnest(…)``). Each case commits a baseline row through another
+gets as ``INSERT … FROM unnest(…)``; without a parent too, whose single create is one INSERT
+with no SAVEPOINT on SQLite and MariaDB). Each case commits a baseline row through another
 connection, optionally creates earlier rows in the session, runs a call that fails at row
 ``FAIL_AT`` of its batch, commits as a user would, and counts every table through a separate
 connection.
@@ -94,6 +95,19 @@ class FaultPlainItem(FaultBase):
     parent: Mapped[FaultParent] = relationship(foreign_keys=[parent_id])
 
 
+class FaultFlatItem(FaultBase):
+    """No parent and plain columns: a single create is one INSERT (no SAVEPOINT on SQLite, MariaDB)."""
+
+    __tablename__ = "fault_flat_items"
+    __table_args__ = (CheckConstraint("qty >= 0", name="fault_flat_items_qty_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    label: Mapped[str] = mapped_column(String(30))
+    qty: Mapped[int] = mapped_column(Integer)
+    ref_id: Mapped[int | None] = mapped_column(ForeignKey("fault_parents.id"))
+
+
 @dataclass
 class Plan:
     """Which fault strikes, at which row of the call (rows counted from 0 per call)."""
@@ -163,6 +177,17 @@ class FaultPlainItemFactory(ModelFactory[FaultPlainItem]):
     parent = SubFactory(FaultParentFactory)
 
 
+class FaultFlatItemFactory(ModelFactory[FaultFlatItem]):
+    """The plain item without its parent."""
+
+    code = LazyFunction(lambda: _code(PLAN.next_row()))
+    label = _plain("not_null", None, "label")
+    qty = LazyFunction(
+        lambda: object() if PLAN.hits("unbindable", PLAN.row) else -1 if PLAN.hits("check", PLAN.row) else 1
+    )
+    ref_id = _plain("fk", 10**9, None)
+
+
 @dataclass(frozen=True)
 class Shape:
     """The failing call's factory, and the tables its rows go to besides ``fault_parents``."""
@@ -170,6 +195,7 @@ class Shape:
     factory: type[ModelFactory[Any]]
     item: type[Any]
     note: type[Any] | None
+    with_parent: bool = True
 
 
 SHAPES = {
@@ -177,16 +203,19 @@ SHAPES = {
     "json-and-computed": Shape(FaultItemFactory, FaultItem, FaultNote),
     # Plain columns and no child: the bulk path, with unnest() on PostgreSQL.
     "plain": Shape(FaultPlainItemFactory, FaultPlainItem, None),
+    # No parent either: a single create needs no SAVEPOINT where the database undoes a statement.
+    "flat": Shape(FaultFlatItemFactory, FaultFlatItem, None, with_parent=False),
 }
 FAULTS = ["unique", "fk", "not_null", "check", "python", "unbindable", "unreadable"]
-#: Every fault with every shape that can suffer it (the plain one has no unreadable column).
-FAULT_SHAPES = [(fault, shape) for shape in SHAPES for fault in FAULTS if (fault, shape) != ("unreadable", "plain")]
+#: Every fault with every shape that can suffer it (the plain ones have no unreadable column).
+_NO_UNREADABLE = {("unreadable", "plain"), ("unreadable", "flat")}
+FAULT_SHAPES = [(fault, shape) for shape in SHAPES for fault in FAULTS if (fault, shape) not in _NO_UNREADABLE]
 #: call name -> (rows asked for, is it sync)
 CALLS = {"create": (1, False), "create_many": (5, False), "create_sync": (1, True), "create_batch_sync": (5, True)}
 STATES = ["empty", "holding-rows", "in-callers-savepoint"]
 EARLIER = 2  # rows created before the failing call, in the states that hold rows
 FAIL_AT = 3  # the row of a batch that fails (a single create fails at its only row)
-TABLES = (FaultParent, FaultItem, FaultNote, FaultPlainItem)
+TABLES = (FaultParent, FaultItem, FaultNote, FaultPlainItem, FaultFlatItem)
 
 
 @pytest.fixture(scope="module")
@@ -204,6 +233,7 @@ def baseline(fault_schema: Engine) -> Iterator[dict[type, int]]:
         parent_id = connection.execute(insert(FaultParent).values(name="baseline")).inserted_primary_key[0]
         for item in (FaultItem, FaultPlainItem):
             connection.execute(insert(item).values(code=TAKEN, label="b", qty=0, parent_id=parent_id))
+        connection.execute(insert(FaultFlatItem).values(code=TAKEN, label="b", qty=0))
     yield counts(fault_schema)
     with fault_schema.begin() as connection:
         for model in reversed(TABLES):
@@ -290,8 +320,8 @@ def _check(
         assert f"{shape.factory.__name__}.{call}(" in notes, notes
         kept = 0  # none of the failing call's rows
     # The earlier rows are FaultItemFactory's, in whichever shape the failing call has.
-    expected = {FaultParent: earlier + kept, FaultItem: earlier, FaultNote: earlier}
-    expected[FaultPlainItem] = 0
+    expected = {FaultParent: earlier + (kept if shape.with_parent else 0), FaultItem: earlier, FaultNote: earlier}
+    expected |= {FaultPlainItem: 0, FaultFlatItem: 0}
     expected[shape.item] += kept
     if shape.note is not None:
         expected[shape.note] += kept
@@ -350,6 +380,6 @@ async def test_a_session_joined_to_an_outer_transaction_keeps_the_outer_rows(
         await session.close()
         await connection.commit()
     after = counts(fault_schema)
-    made_rows = {FaultParent: 2, FaultItem: 1, FaultNote: 1, FaultPlainItem: 0}
+    made_rows = {FaultParent: 2, FaultItem: 1, FaultNote: 1, FaultPlainItem: 0, FaultFlatItem: 0}
     assert after == {model: baseline[model] + made_rows[model] for model in TABLES}
     assert isinstance(made.id, int)

@@ -207,7 +207,8 @@ def _persist(
         with recycling(plan.recycled):
             return [factory._generate_planned("create", dict(params), plan) for _ in range(count)]
 
-    return persist_call(session, factory, build, label, params, commit=owned)
+    single = count == 1 and not (plan.states or plan.children or plan.links)
+    return persist_call(session, factory, build, label, params, commit=owned, single=single)
 
 
 def create_inside_build(factory: Any, call: str, size: object, kwargs: dict[str, Any], *, batch: bool) -> list[Any]:

@@ -22,6 +22,7 @@ from .._mapping import keys_in, model_info
 from .bulk import write_in_bulk
 from .eager import needs_unit_of_work
 from .failure_notes import annotate
+from .one_statement import forgetting_on_failure, undone_by_the_database
 from .taken_values import Movable, move_past_taken
 from .tracking import record_created
 
@@ -217,7 +218,7 @@ def _savepoint_named_by_depth(session: Session, connection: Connection) -> Itera
 
 @contextlib.contextmanager
 def isolate_failures(
-    session: Session, mapper: Mapper[Any], call: CreateCall, *, protect: bool = True
+    session: Session, mapper: Mapper[Any], call: CreateCall, *, protect: bool = True, one_insert: bool = False
 ) -> Iterator[None]:
     """Keep the session usable, and earlier rows and objects intact, if the block fails.
 
@@ -225,9 +226,11 @@ def isolate_failures(
     SAVEPOINT to pay for, and a failure of any kind rolls back the transaction the call began
     (or, before any SQL was sent, expunges what the call added). ``protect=False`` (``Meta.isolate_failures
     = False``) never spends a SAVEPOINT: a failure then rolls back the whole transaction.
+    ``one_insert``: the block's only write is one INSERT the database undoes by itself if it
+    fails (``one_statement.py``), so no SAVEPOINT is needed either, and nothing is rolled back.
     """
     if protect and not _nothing_to_protect(session, mapper):
-        with protective_savepoint(session, mapper):
+        with forgetting_on_failure(session, call.created) if one_insert else protective_savepoint(session, mapper):
             yield
         return
     try:
@@ -250,6 +253,7 @@ def persist_call(
     params: dict[str, Any] | None = None,
     *,
     commit: bool = False,
+    single: bool = False,
 ) -> list[Any]:
     """Run ``build()`` (which creates the instances) and write them per the factory's mode.
 
@@ -257,7 +261,8 @@ def persist_call(
     adds to this session. ``params`` are the call's keywords: a declaration among them may
     read a parent's generated key too. ``commit`` forces the "commit" mode — for a session
     the library opened itself, whose rows would otherwise vanish when it closes. Returns what
-    ``build`` returned.
+    ``build`` returned. ``single``: one ``create()`` with no state, child or link (it may then
+    need no SAVEPOINT, see ``one_statement.py``).
     """
     handler = factory._meta.persistence_handler
     mode = "commit" if commit and handler is None else factory._meta.sqlalchemy_session_persistence
@@ -274,8 +279,9 @@ def persist_call(
             record_created(call.created)  # for tracking(): their keys are read when it ends
             return built
         mapper = model_info(factory._meta.model).mapper
+        one_insert = single and call.deferred and undone_by_the_database(session, factory, params or {})
         try:
-            with isolate_failures(session, mapper, call, protect=factory._meta.isolate_failures):
+            with isolate_failures(session, mapper, call, protect=factory._meta.isolate_failures, one_insert=one_insert):
                 result: list[Any] = build()
                 if call.movable:
                     move_past_taken(session, call.movable)

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.types import TypeEngine
 
-__all__ = ["insert_unnest", "unnest_possible"]
+__all__ = ["insert_unnest", "plain_type", "unnest_possible"]
 
 #: The drivers that send a Python list as a PostgreSQL array and render the array casts.
 _DRIVERS = ("asyncpg", "psycopg")
@@ -50,7 +50,8 @@ _PLAIN = (Integer, String, Boolean, Float, Numeric, Date, DateTime, Time, Uuid, 
 ROWS_PER_STATEMENT = 10_000
 
 
-def _travels(type_: TypeEngine[Any]) -> bool:
+def plain_type(type_: TypeEngine[Any]) -> bool:
+    """A built-in type whose values travel unchanged in an array and are read back as sent."""
     return isinstance(type_, _PLAIN) and not isinstance(type_, (Enum, TypeDecorator))
 
 
@@ -67,7 +68,7 @@ def unnest_possible(session: Session, table: Table, rows: list[dict[str, Any]]) 
     given = rows[0].keys()
     for column in table.columns:
         if column.key in given:
-            if not _travels(column.type):
+            if not plain_type(column.type):
                 return False
         elif column.default is not None:
             return False  # a Python-side default runs per row: insertmanyvalues does that
