@@ -50,6 +50,10 @@ class SequelFactory(BookFactory):
         volume = 2
 
 
+class ShelfFactory(ModelFactory[Shelf]):
+    name = "fiction"
+
+
 @pytest.fixture
 async def shelves(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     async with engine.begin() as connection:
@@ -104,3 +108,17 @@ async def test_a_failed_insert_leaves_the_earlier_work_and_no_trace_in_the_paren
         rows = (await reader.execute(select(Book.title, Book.shelf_id).order_by(Book.id))).all()
         assert [tuple(row) for row in rows] == [("taken", shelf.id), (again.title, shelf.id)]
         assert await reader.scalar(select(func.count()).select_from(Shelf)) == 1
+
+
+async def test_the_callers_pending_objects_are_flushed_first_as_with_a_savepoint(
+    shelves: async_sessionmaker[AsyncSession], statements: StatementLog, backend: str
+) -> None:
+    async with shelves() as session:
+        await BookFactory.create(session=session)
+        pending = Book(title="pending")
+        session.add(pending)
+        statements.clear()
+        made = await ShelfFactory.create(session=session)  # nothing of a shelf is read back
+        assert pending.id is not None and made.id is not None  # "flush" mode wrote the pending row too
+        assert _savepoints(statements) == ([] if backend in ("sqlite", "mysql") else ["SAVEPOINT", "RELEASE"])
+        await session.rollback()

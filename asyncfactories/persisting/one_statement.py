@@ -97,7 +97,12 @@ def _forget(session: Session, instance: Any) -> None:
 
 @contextlib.contextmanager
 def forgetting_on_failure(session: Session, created: Sequence[Any]) -> Iterator[None]:
-    """If the block fails, the database undid its one statement; undo what memory still holds."""
+    """If the block fails, the database undid its one statement; undo what memory still holds.
+
+    The caller's pending changes are flushed first, as beginning a SAVEPOINT would have flushed
+    them: a create in ``"flush"`` mode writes what the session holds.
+    """
+    session.flush()
     try:
         yield
     except BaseException:
