@@ -75,9 +75,11 @@ def _plain_keyword(mapper: Mapper[Any], key: str, value: object) -> bool:
 
 def undone_by_the_database(session: Session, factory: Any, params: dict[str, Any]) -> bool:
     """Whether one create of ``factory`` with ``params`` needs no SAVEPOINT on ``session``'s database."""
-    if session.get_bind().dialect.name not in _UNDO_THE_STATEMENT or not _plain_factory(factory):
+    if not _plain_factory(factory):
         return False
     mapper = model_info(factory._meta.model).mapper
+    if session.get_bind(mapper).dialect.name not in _UNDO_THE_STATEMENT:
+        return False
     return all(_plain_keyword(mapper, key, value) for key, value in params.items())
 
 
