@@ -261,27 +261,22 @@ def persist_call(
     adds to this session. ``params`` are the call's keywords: a declaration among them may
     read a parent's generated key too. ``commit`` forces the "commit" mode — for a session
     the library opened itself, whose rows would otherwise vanish when it closes. Returns what
-    ``build`` returned. ``single``: one ``create()`` with no state, child or link (it may then
-    need no SAVEPOINT, see ``one_statement.py``).
+    ``build`` returned. ``single``: one plain ``create()`` (maybe without SAVEPOINT: ``one_statement.py``).
     """
     handler = factory._meta.persistence_handler
     mode = "commit" if commit and handler is None else factory._meta.sqlalchemy_session_persistence
     flush_each = factory._flushes_each_instance(params)
-    call = CreateCall(
-        session=session,
-        add_to_session=handler is None,
-        flush_each=flush_each,
-        deferred=mode is not None and handler is None and not flush_each and _bulk_possible(factory),
-    )
+    deferred = mode is not None and handler is None and not flush_each and _bulk_possible(factory)
+    call = CreateCall(session=session, add_to_session=handler is None, flush_each=flush_each, deferred=deferred)
     with running(call):
         if handler is not None or mode is None or session is None:
             built = _build_only(session if handler is None else None, build, call)
             record_created(call.created)  # for tracking(): their keys are read when it ends
             return built
         mapper = model_info(factory._meta.model).mapper
-        one_insert = single and call.deferred and undone_by_the_database(session, factory, params or {})
+        one = single and call.deferred and undone_by_the_database(session, factory, params or {})
         try:
-            with isolate_failures(session, mapper, call, protect=factory._meta.isolate_failures, one_insert=one_insert):
+            with isolate_failures(session, mapper, call, protect=factory._meta.isolate_failures, one_insert=one):
                 result: list[Any] = build()
                 if call.movable:
                     move_past_taken(session, call.movable)
