@@ -165,20 +165,8 @@ def _plain(fault: str, faulty: Any, fine: Any) -> LazyFunction:
     return LazyFunction(lambda: faulty if PLAN.hits(fault, PLAN.row) else fine)
 
 
-class FaultPlainItemFactory(ModelFactory[FaultPlainItem]):
-    """LazyFunctions and a parent only, which the bulk path writes: a table's batch in one INSERT."""
-
-    code = LazyFunction(lambda: _code(PLAN.next_row()))
-    label = _plain("not_null", None, "label")
-    qty = LazyFunction(
-        lambda: object() if PLAN.hits("unbindable", PLAN.row) else -1 if PLAN.hits("check", PLAN.row) else 1
-    )
-    ref_id = _plain("fk", 10**9, None)
-    parent = SubFactory(FaultParentFactory)
-
-
 class FaultFlatItemFactory(ModelFactory[FaultFlatItem]):
-    """The plain item without its parent."""
+    """LazyFunctions only: a single create is one INSERT, a batch one INSERT per table."""
 
     code = LazyFunction(lambda: _code(PLAN.next_row()))
     label = _plain("not_null", None, "label")
@@ -186,6 +174,15 @@ class FaultFlatItemFactory(ModelFactory[FaultFlatItem]):
         lambda: object() if PLAN.hits("unbindable", PLAN.row) else -1 if PLAN.hits("check", PLAN.row) else 1
     )
     ref_id = _plain("fk", 10**9, None)
+
+
+class FaultPlainItemFactory(FaultFlatItemFactory):
+    """The same declarations with a parent, which the bulk path writes first."""
+
+    class Meta:
+        model = FaultPlainItem
+
+    parent = SubFactory(FaultParentFactory)
 
 
 @dataclass(frozen=True)

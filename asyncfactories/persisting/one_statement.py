@@ -22,7 +22,7 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from factory.declarations import Maybe, PostGenerationDeclaration, SubFactory
+from factory.declarations import BaseDeclaration, Maybe, PostGenerationDeclaration, SubFactory
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper, RelationshipDirection, Session
 
@@ -62,7 +62,7 @@ def _plain_factory(factory: Any) -> bool:
 def _plain_keyword(mapper: Mapper[Any], key: str, value: object) -> bool:
     """A column's value, or an existing parent whose collection (if any) a backref fills."""
     if key in mapper.column_attrs:
-        return _plain_declaration(value) and not hasattr(value, "evaluate")  # no declaration passed in
+        return not isinstance(value, (BaseDeclaration, PostGenerationDeclaration))  # a value, not a declaration
     relationship = mapper.relationships.get(key)
     if relationship is None or relationship.direction is not RelationshipDirection.MANYTOONE:
         return False
