@@ -41,7 +41,7 @@ from ..definition.states import layered_params
 from .declarations import Ignore, PostGenerated, Require, Use
 from .relations import recycled_keywords
 
-__all__ = ["NOT_BUILT", "fast_generate"]
+__all__ = ["BUILD", "EVALUATE", "NOT_BUILT", "fast_generate", "lean_plan", "new_step"]
 
 #: Returned when the factory or the call needs factory_boy's full build.
 NOT_BUILT: Any = object()
@@ -55,6 +55,8 @@ _PLAN_ATTRIBUTE = "_asyncfactories_fast_plan"
 _listeners = events.listeners
 # How a plan entry gives its value: as it is, evaluated, or built by a sub-factory.
 _VALUE, _EVALUATE, _BUILD = 0, 1, 2
+#: The kinds, for readers of ``lean_plan`` (``rows.py``).
+EVALUATE, BUILD = _EVALUATE, _BUILD
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,20 @@ def _plan(factory: Any) -> _Plan | None:
     plan = _compute_plan(factory)
     setattr(factory, _PLAN_ATTRIBUTE, plan)
     return plan
+
+
+def lean_plan(factory: Any) -> _Plan | None:
+    """The factory's lean plan, or None where it needs factory_boy's full build.
+
+    ``entries`` holds ``(name, value / declaration / sub-build, kind)`` in factory_boy's order;
+    a sub-build has ``factory``, ``plan`` and ``keywords``.
+    """
+    return _plan(factory)
+
+
+def new_step(meta: Any, strategy: Any, passed: tuple[str, ...] = (), sequence: int | None = None) -> Any:
+    """The step a lean build's declarations read: ``sequence``, or the factory's next sequence number."""
+    return _Step(_Builder(meta, strategy, passed), meta.next_sequence() if sequence is None else sequence)
 
 
 def _compute_plan(factory: Any) -> _Plan | None:

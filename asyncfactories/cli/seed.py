@@ -28,6 +28,7 @@ from .. import seeding
 from ..autogen import start_unique_values_after
 from ..definition.options import avoiding_taken_values
 from ..exceptions import UnknownStateError
+from .copy_seed import CopyFailedError, copy_writer
 from .database import connect_engine, create_tables, display, parse_url
 from .errors import CliError, SeedFailedError
 from .targets import Target
@@ -91,10 +92,12 @@ def _continue_after_existing_rows(targets: list[Target], rows: dict[str, int]) -
             start_unique_values_after(table.name, existing)
 
 
-def _failure(target: Target, error: SQLAlchemyError, committed: int) -> SeedFailedError:
-    first_line = (str(error.orig if isinstance(error, DBAPIError) else error).strip().splitlines() or [""])[0]
+def _failure(target: Target, error: SQLAlchemyError | CopyFailedError, committed: int) -> SeedFailedError:
+    failed = error.orig if isinstance(error, (DBAPIError, CopyFailedError)) else error
+    first_line = (str(failed).strip().splitlines() or [""])[0]
     return SeedFailedError(
-        f"{target.factory.__name__} failed: {type(error).__name__}: {first_line} "
+        f"{target.factory.__name__} failed: {type(failed if isinstance(error, CopyFailedError) else error).__name__}: "
+        f"{first_line} "
         f"({committed} committed rows kept)"
     )
 
@@ -133,10 +136,14 @@ async def _seed_target(
     task = progress.add_task(target.factory.__name__, total=count)
     pending = list(_chunks(count, options.chunk_size))
     builder = target.factory.state(*options.states)
+    writer = None if options.states else copy_writer(engine, target.factory)
 
     async def worker() -> None:
         while pending and not stop.is_set():
             size = pending.pop()
+            if writer is not None and await writer.write(size):
+                progress.advance(task, size)
+                continue
             async with AsyncSession(engine, expire_on_commit=False) as session:
                 await builder.create_many(size, session=session)
                 await session.commit()
@@ -209,7 +216,7 @@ async def run_seed(targets: list[Target], options: SeedOptions, console: Console
                     # since can still leave one in the way, which each batch then moves past.
                     with avoiding_taken_values():
                         await _seed_target(engine, target, count, options, progress, stop)
-                except SQLAlchemyError as error:
+                except (SQLAlchemyError, CopyFailedError) as error:
                     after = await _count_rows(engine, tables)
                     raise _failure(target, error, sum(after.values()) - sum(before.values())) from error
         result.seconds = time.perf_counter() - started
