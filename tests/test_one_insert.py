@@ -1,6 +1,7 @@
 """A single create that is one INSERT sends no SAVEPOINT where the database undoes a failed
-statement by itself (SQLite, MariaDB), and still one on PostgreSQL; a failure there leaves the
-earlier work, a usable session, and no trace of the failed object in its parent's collection.
+statement by itself (SQLite, MariaDB), and on PostgreSQL one sent by hand rather than through a
+nested session transaction; a failure leaves the earlier work, a usable session, and no trace of
+the failed object in its parent's collection.
 (The fault-injection table of ``test_nothing_lost.py`` covers every fault kind: its "flat" shape.)
 """
 
@@ -69,6 +70,15 @@ def _savepoints(statements: StatementLog) -> list[str]:
     ]
 
 
+def _savepoint_statements(statements: StatementLog) -> list[str]:
+    """Every SAVEPOINT, RELEASE and ROLLBACK TO, whole."""
+    kinds = ("SAVEPOINT", "RELEASE", "ROLLBACK TO")
+    return [sql for sql in statements.statements if sql.upper().startswith(kinds)]
+
+
+_BY_HAND = ["SAVEPOINT asyncfactories_create", "RELEASE SAVEPOINT asyncfactories_create"]
+
+
 async def test_one_insert_needs_no_savepoint_where_the_database_undoes_the_statement(
     shelves: async_sessionmaker[AsyncSession], statements: StatementLog, backend: str
 ) -> None:
@@ -86,6 +96,51 @@ async def test_one_insert_needs_no_savepoint_where_the_database_undoes_the_state
     assert with_params == ["SAVEPOINT", "RELEASE"]
 
 
+async def test_on_postgresql_the_savepoint_of_a_plain_create_is_sent_by_hand(
+    shelves: async_sessionmaker[AsyncSession], statements: StatementLog, backend: str
+) -> None:
+    if backend != "postgres":
+        pytest.skip("SQLite and MariaDB send no SAVEPOINT at all (the test above)")
+    async with shelves() as session:
+        await BookFactory.create(session=session, title="taken")
+        statements.clear()
+        await BookFactory.create(session=session)
+        plain = _savepoint_statements(statements)
+        statements.clear()
+        await SequelFactory.create(session=session)
+        with_params = _savepoint_statements(statements)
+        statements.clear()
+        with pytest.raises(IntegrityError):
+            await BookFactory.create(session=session, title="taken")
+        failed = _savepoint_statements(statements)
+        await session.commit()
+
+    assert plain == _BY_HAND
+    assert [sql.split()[-1].startswith("sa_savepoint_") for sql in with_params] == [True, True]
+    assert failed == ["SAVEPOINT asyncfactories_create", "ROLLBACK TO SAVEPOINT asyncfactories_create"]
+
+
+async def test_a_failed_create_inside_the_callers_savepoint_leaves_that_savepoint_working(
+    shelves: async_sessionmaker[AsyncSession], backend: str
+) -> None:
+    async with shelves() as session:
+        before = await BookFactory.create(session=session, title="taken")
+        async with session.begin_nested():
+            inside = await BookFactory.create(session=session)
+            with pytest.raises(IntegrityError):
+                await BookFactory.create(session=session, title="taken")
+            kept = await BookFactory.create(session=session)
+        nested = await session.begin_nested()
+        dropped = await BookFactory.create(session=session)
+        await nested.rollback()  # the caller's own rollback takes back the creates inside it
+        await session.commit()
+
+    async with shelves() as reader:
+        titles = (await reader.scalars(select(Book.title).order_by(Book.id))).all()
+    assert titles == [before.title, inside.title, kept.title]
+    assert dropped.title not in titles
+
+
 async def test_a_failed_insert_leaves_the_earlier_work_and_no_trace_in_the_parent(
     shelves: async_sessionmaker[AsyncSession], engine: AsyncEngine, backend: str
 ) -> None:
@@ -96,8 +151,7 @@ async def test_a_failed_insert_leaves_the_earlier_work_and_no_trace_in_the_paren
         assert shelf.books == [first]
         with pytest.raises(IntegrityError):
             await BookFactory.create(session=session, title="taken", shelf=shelf)
-        # The backref's append was taken back (on PostgreSQL the SAVEPOINT's rollback expired
-        # the shelf, so its books are loaded again, inside the greenlet).
+        # The backref's append was taken back, by hand on every database.
         assert await session.run_sync(lambda _: list(shelf.books)) == [first]
         again = await BookFactory.create(session=session, shelf=shelf)  # the session goes on
         with warnings.catch_warnings():

@@ -22,7 +22,7 @@ from .._mapping import keys_in, model_info
 from .bulk import write_in_bulk
 from .eager import needs_unit_of_work
 from .failure_notes import annotate
-from .one_statement import forgetting_on_failure, undone_by_the_database
+from .one_statement import SAVEPOINT, UNDONE, forgetting_on_failure, in_own_savepoint, one_insert_mode
 from .taken_values import Movable, move_past_taken
 from .tracking import record_created
 
@@ -218,7 +218,7 @@ def _savepoint_named_by_depth(session: Session, connection: Connection) -> Itera
 
 @contextlib.contextmanager
 def isolate_failures(
-    session: Session, mapper: Mapper[Any], call: CreateCall, *, protect: bool = True, one_insert: bool = False
+    session: Session, mapper: Mapper[Any], call: CreateCall, *, protect: bool = True, one_insert: str | None = None
 ) -> Iterator[None]:
     """Keep the session usable, and earlier rows and objects intact, if the block fails.
 
@@ -226,11 +226,12 @@ def isolate_failures(
     SAVEPOINT to pay for, and a failure of any kind rolls back the transaction the call began
     (or, before any SQL was sent, expunges what the call added). ``protect=False`` (``Meta.isolate_failures
     = False``) never spends a SAVEPOINT: a failure then rolls back the whole transaction.
-    ``one_insert``: the block's only write is one INSERT the database undoes by itself if it
-    fails (``one_statement.py``), so no SAVEPOINT is needed either, and nothing is rolled back.
+    ``one_insert``: the block's only write is one INSERT (``one_statement.py``): ``"undone"``,
+    the database undoes it by itself if it fails, so no SAVEPOINT is needed either; ``"savepoint"``,
+    the SAVEPOINT is sent by hand.
     """
     if protect and not _nothing_to_protect(session, mapper):
-        with forgetting_on_failure(session, call.created) if one_insert else protective_savepoint(session, mapper):
+        with _protection(session, mapper, call, one_insert):
             yield
         return
     try:
@@ -243,6 +244,16 @@ def isolate_failures(
         else:
             _expunge_new(session, call.created)
         raise
+
+
+def _protection(
+    session: Session, mapper: Mapper[Any], call: CreateCall, one_insert: str | None
+) -> contextlib.AbstractContextManager[Any]:
+    if one_insert == UNDONE:
+        return forgetting_on_failure(session, call.created)
+    if one_insert == SAVEPOINT:
+        return in_own_savepoint(session, mapper, call.created)
+    return protective_savepoint(session, mapper)
 
 
 def persist_call(
@@ -274,7 +285,7 @@ def persist_call(
             record_created(call.created)  # for tracking(): their keys are read when it ends
             return built
         mapper = model_info(factory._meta.model).mapper
-        one = single and call.deferred and undone_by_the_database(session, factory, params or {})
+        one = one_insert_mode(session, factory, params or {}) if single and call.deferred else None
         try:
             with isolate_failures(session, mapper, call, protect=factory._meta.isolate_failures, one_insert=one):
                 result: list[Any] = build()
