@@ -30,7 +30,7 @@ from .building.declarations import Trait as Trait
 from .building.declarations import Transformer as Transformer
 from .building.declarations import Use as Use
 from .building.declarations import post_generation as post_generation
-from .definition.options import avoid_taken_values as avoid_taken_values
+from .definition.call_context import avoid_taken_values as avoid_taken_values
 from .exceptions import ConfigurationError as ConfigurationError
 from .exceptions import FactoryError as FactoryError
 from .exceptions import MissingRequiredFieldError as MissingRequiredFieldError

@@ -46,7 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
 from .autogen import reset_unique_values
-from .definition.options import avoid_taken_values
+from .definition.call_context import avoid_taken_values
 from .exceptions import SessionNotBoundError
 from .integrations.counter_floor import restart_sequences
 from .integrations.fixture_registry import close_registration, open_registration, register_fixture, variant_for

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from .. import seeding
 from ..autogen import start_unique_values_after
-from ..definition.options import avoiding_taken_values
+from ..definition.call_context import avoiding_taken_values
 from ..exceptions import UnknownStateError
 from .copy_seed import CopyFailedError, copy_writer
 from .database import connect_engine, create_tables, display, parse_url

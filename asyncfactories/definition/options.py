@@ -7,11 +7,9 @@ Each option is declared once, as factory_boy's ``OptionDefault`` with a checker 
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import threading
-from collections.abc import Callable, Collection, Iterator
-from contextvars import ContextVar
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from factory import enums
@@ -19,6 +17,7 @@ from factory.alchemy import SQLAlchemyOptions
 from factory.base import OptionDefault
 
 from ..exceptions import ConfigurationError, SessionConflictError
+from .call_context import avoids_taken_values, passing
 
 __all__ = [
     "CLASS_ALIASES",
@@ -104,52 +103,6 @@ _sequence_lock = threading.Lock()
 
 #: Set on a factory class when its own ``Meta`` names a session (read when resolving one).
 OWN_META_SESSION_FLAG = "_asyncfactories_own_meta_session"
-
-_passed: ContextVar[Collection[str]] = ContextVar("asyncfactories_passed_keywords", default=())
-
-
-@contextlib.contextmanager
-def passing(keywords: Collection[str]) -> Iterator[None]:
-    """Record the keywords the object being instantiated was given from outside its declarations."""
-    token = _passed.set(keywords)
-    try:
-        yield
-    finally:
-        _passed.reset(token)
-
-
-_avoid_taken_globally: list[bool] = [False]
-
-
-def avoid_taken_values(enabled: bool = True) -> None:
-    """Make every factory move past unique values the table already holds (see
-    ``Meta.avoid_taken_values``, which wins where a factory sets it). The CLI's ``seed`` turns it on."""
-    if not isinstance(enabled, bool):
-        raise TypeError(f"avoid_taken_values() takes True or False, got {enabled!r}")
-    _avoid_taken_globally[0] = enabled
-
-
-@contextlib.contextmanager
-def avoiding_taken_values() -> Iterator[None]:
-    """``avoid_taken_values(True)`` for the block, then as it was (the CLI's ``seed``)."""
-    previous = _avoid_taken_globally[0]
-    _avoid_taken_globally[0] = True
-    try:
-        yield
-    finally:
-        _avoid_taken_globally[0] = previous
-
-
-def avoids_taken_values(meta: Any) -> bool:
-    """Whether a factory with these options moves past taken unique values."""
-    own: bool | None = getattr(meta, "avoid_taken_values", None)
-    return _avoid_taken_globally[0] if own is None else own
-
-
-def passed_keywords() -> Collection[str]:
-    """The keywords recorded by :func:`passing` for the object being instantiated (get-or-create reads them)."""
-    return _passed.get()
-
 
 def _factory_name(meta: Any) -> str:
     return str(getattr(meta, "_factory_name", "the factory"))

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from .. import events
 from ..building.plan import EMPTY_PLAN
 from ..building.relations import recycling
-from ..definition.options import avoids_taken_values, passed_keywords
+from ..definition.call_context import avoids_taken_values, passed_keywords
 from ..exceptions import ConfigurationError, SessionNotBoundError, SessionTypeError
 from .bridge import run_holding_lock
 from .gc_pause import garbage_collection_paused

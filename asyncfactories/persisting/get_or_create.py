@@ -8,7 +8,7 @@ failed INSERT is rolled back to a SAVEPOINT, never with the caller's whole trans
 
 Which keywords were passed is a per-build fact: the call's keywords for the outermost object,
 a ``SubFactory``'s own keywords (and ``author__x`` lines) for a parent. The step builder knows
-it; ``ModelFactoryOptions.instantiate`` records it (``definition.options.passed_keywords``).
+it; ``ModelFactoryOptions.instantiate`` records it (``definition.call_context.passed_keywords``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, MultipleResultsFound, NoResultFound
 from sqlalchemy.orm import Session
 
 from .._mapping import model_info
-from ..definition.options import passed_keywords
+from ..definition.call_context import passed_keywords
 from ..exceptions import ConfigurationError
 from .failure_notes import add_note
 from .persistence import protective_savepoint
