@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Table, insert
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Mapper, RelationshipDirection, Session, make_transient_to_detached
+from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty, Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state
 
 from .._collections import members
 from .plain_inserts import insert_without_returning, uses_rowids
@@ -46,30 +46,72 @@ def _session_allows_bulk(session: Session) -> bool:
     return not (dispatch.before_flush or dispatch.after_flush or dispatch.after_flush_postexec)
 
 
-def _instance_allows_bulk(instance: Any, mapper: Mapper[Any], batch: set[int]) -> bool:
+class _Links(NamedTuple):
+    """A mapper's relationships, as the bulk path reads them for every instance."""
+
+    #: Keys of relationships through an association table: the unit of work writes those rows.
+    secondary: tuple[str, ...]
+    #: Keys of many-to-one relationships to the mapper's own table.
+    same_table_parents: tuple[str, ...]
+    #: ``(relationship, [(foreign-key attribute, parent's key attribute)])`` per many-to-one.
+    parents: tuple[tuple[RelationshipProperty[Any], tuple[tuple[str, str], ...]], ...]
+    #: ``(relationship, [(key attribute, child's foreign-key attribute)])`` per one-to-many.
+    children: tuple[tuple[RelationshipProperty[Any], tuple[tuple[str, str], ...]], ...]
+
+
+#: Worked out once per mapper.
+_LINKS: weakref.WeakKeyDictionary[Mapper[Any], _Links] = weakref.WeakKeyDictionary()
+
+
+def _links(mapper: Mapper[Any]) -> _Links:
+    links = _LINKS.get(mapper)
+    if links is None:
+        links = _LINKS[mapper] = _work_out_links(mapper)
+    return links
+
+
+def _work_out_links(mapper: Mapper[Any]) -> _Links:
+    relationships = list(mapper.relationships)
+    many_to_one = [rel for rel in relationships if rel.direction is RelationshipDirection.MANYTOONE]
+    one_to_many = [rel for rel in relationships if rel.direction is RelationshipDirection.ONETOMANY]
+    return _Links(
+        secondary=tuple(rel.key for rel in relationships if rel.secondary is not None),
+        same_table_parents=tuple(rel.key for rel in many_to_one if rel.mapper.local_table is mapper.local_table),
+        parents=tuple((rel, _pairs(mapper, rel.mapper, rel)) for rel in many_to_one),
+        children=tuple((rel, _pairs(mapper, rel.mapper, rel)) for rel in one_to_many),
+    )
+
+
+def _pairs(mapper: Mapper[Any], other: Mapper[Any], rel: RelationshipProperty[Any]) -> tuple[tuple[str, str], ...]:
+    """The attribute names of each ``(local, remote)`` column pair of ``rel``."""
+    return tuple(
+        (mapper.get_property_by_column(local).key, other.get_property_by_column(remote).key)
+        for local, remote in rel.local_remote_pairs
+    )
+
+
+def _instance_allows_bulk(instance: Any, links: _Links, batch: set[int]) -> bool:
     state_dict = instance.__dict__
-    for rel in mapper.relationships:
-        related = state_dict.get(rel.key)
-        if not related:
-            continue
-        if rel.secondary is not None:
-            return False  # association rows: the unit of work writes them
-        same_table = rel.direction is RelationshipDirection.MANYTOONE and id(related) in batch
-        if same_table and sa_inspect(related).mapper.local_table is mapper.local_table:
-            return False  # a parent in the same table: rows would need ordering within it
-    return True
+    if any(state_dict.get(key) for key in links.secondary):
+        return False  # association rows: the unit of work writes them
+    # A parent in the same table: rows would need ordering within it.
+    return not any(id(state_dict.get(key)) in batch for key in links.same_table_parents)
 
 
 def _group_by_table(instances: Sequence[Any]) -> dict[Table, list[Any]] | None:
     """Instances per table, tables in dependency order; None if any cannot go in bulk."""
     batch = {id(instance) for instance in instances}
     groups: dict[Any, list[Any]] = {}
+    allowed: dict[Mapper[Any], bool] = {}  # per mapper, worked out once per call
     for instance in instances:
-        state = sa_inspect(instance)
+        state = instance_state(instance)
         mapper = state.mapper
-        if state.key is not None or not _mapper_allows_bulk(mapper):
+        mapper_allowed = allowed.get(mapper)
+        if mapper_allowed is None:
+            mapper_allowed = allowed[mapper] = _mapper_allows_bulk(mapper)
+        if state.key is not None or not mapper_allowed:
             return None
-        if not _instance_allows_bulk(instance, mapper, batch):
+        if mapper.relationships and not _instance_allows_bulk(instance, _links(mapper), batch):
             return None
         groups.setdefault(mapper.local_table, []).append(instance)
     if len(groups) == 1:
@@ -89,28 +131,27 @@ def _sorted_tables(groups: dict[Any, list[Any]]) -> list[Table]:
 
 def _sync_parent_keys(instance: Any, mapper: Mapper[Any]) -> None:
     """Copy each many-to-one parent's key into the child's foreign-key attributes."""
-    for rel in mapper.relationships:
-        if rel.direction is not RelationshipDirection.MANYTOONE:
-            continue
-        parent = instance.__dict__.get(rel.key)
+    state_dict = instance.__dict__
+    for rel, pairs in _links(mapper).parents:
+        parent = state_dict.get(rel.key)
         if parent is None:
             continue
-        parent_mapper = sa_inspect(parent).mapper
-        for local, remote in rel.local_remote_pairs:
-            value = getattr(parent, parent_mapper.get_property_by_column(remote).key)
-            instance.__dict__[mapper.get_property_by_column(local).key] = value
+        parent_mapper = instance_state(parent).mapper
+        if parent_mapper is not rel.mapper:  # a subclass may map the key under another name
+            pairs = _pairs(mapper, parent_mapper, rel)
+        for local, remote in pairs:
+            state_dict[local] = getattr(parent, remote)
 
 
 def _sync_children_keys(instance: Any, mapper: Mapper[Any]) -> None:
     """Copy the parent's new key into children held by its one-to-many collections."""
-    for rel in mapper.relationships:
-        if rel.direction is not RelationshipDirection.ONETOMANY:
-            continue
+    state_dict = instance.__dict__
+    for rel, pairs in _links(mapper).children:
         for child in members(instance, rel):
-            child_mapper = sa_inspect(child).mapper
-            for local, remote in rel.local_remote_pairs:
-                value = instance.__dict__.get(mapper.get_property_by_column(local).key)
-                child.__dict__[child_mapper.get_property_by_column(remote).key] = value
+            child_mapper = instance_state(child).mapper
+            child_pairs = pairs if child_mapper is rel.mapper else _pairs(mapper, child_mapper, rel)
+            for local, remote in child_pairs:
+                child.__dict__[remote] = state_dict.get(local)
 
 
 class _MappedColumn(NamedTuple):
@@ -222,7 +263,7 @@ def _load(instance: Any, columns: list[_MappedColumn], sent: dict[str, Any], row
 
 
 def _insert_table(session: Session, table: Table, members: list[Any]) -> None:
-    mapper = sa_inspect(members[0]).mapper
+    mapper = instance_state(members[0]).mapper
     columns = _mapped_columns(mapper, table)
     for instance in members:
         _sync_parent_keys(instance, mapper)
@@ -247,11 +288,34 @@ def write_in_bulk(session: Session, instances: Sequence[Any]) -> bool:
     with session.no_autoflush:
         for table, members in groups.items():
             _insert_table(session, table, members)
-    for instance in instances:
-        make_transient_to_detached(instance)
-    session.add_all(instances)
+    _attach(session, instances)
     _join_as_inserted(session, instances)
     return True
+
+
+def _attach(session: Session, instances: Sequence[Any]) -> None:
+    """Make the written instances persistent objects of ``session``, as ``add_all`` would.
+
+    ``session.add`` also walks each object's relationships for related objects to add. Where
+    every object an instance holds is in this batch, the walk would find nothing new: such an
+    instance goes straight into the identity map through ``Session._update_impl``, the step
+    ``add`` takes for every object it reaches (SQLAlchemy has no public call for it).
+    """
+    batch = {id(instance) for instance in instances}
+    for instance in instances:
+        make_transient_to_detached(instance)
+    for instance in instances:
+        state = instance_state(instance)
+        if _holds_only(instance, state.mapper, batch):
+            state._orphaned_outside_of_session = False  # as Session._save_or_update_state does
+            session._update_impl(state)
+        else:
+            session.add(instance)
+
+
+def _holds_only(instance: Any, mapper: Mapper[Any], batch: set[int]) -> bool:
+    """Every object ``instance`` holds through a relationship is one of ``batch``."""
+    return all(id(related) in batch for rel in mapper.relationships for related in members(instance, rel))
 
 
 def _join_as_inserted(session: Session, instances: Sequence[Any]) -> None:
@@ -268,5 +332,5 @@ def _join_as_inserted(session: Session, instances: Sequence[Any]) -> None:
     if transaction is None:  # pragma: no cover - the inserts above began one
         return
     for instance in instances:
-        transaction._new[sa_inspect(instance)] = True
+        transaction._new[instance_state(instance)] = True
 
