@@ -41,7 +41,9 @@ from ..definition.states import layered_params
 from .declarations import Ignore, PostGenerated, Require, Use
 from .relations import recycled_keywords
 
-__all__ = ["BUILD", "EVALUATE", "NOT_BUILT", "fast_generate", "lean_plan", "new_step"]
+__all__ = [
+    "BUILD", "EVALUATE", "NOT_BUILT", "VALUE", "fast_generate", "keeps_defaults", "lean_plan", "new_step", "plain",
+]  # fmt: skip
 
 #: Returned when the factory or the call needs factory_boy's full build.
 NOT_BUILT: Any = object()
@@ -55,8 +57,8 @@ _PLAN_ATTRIBUTE = "_asyncfactories_fast_plan"
 _listeners = events.listeners
 # How a plan entry gives its value: as it is, evaluated, or built by a sub-factory.
 _VALUE, _EVALUATE, _BUILD = 0, 1, 2
-#: The kinds, for readers of ``lean_plan`` (``rows.py``).
-EVALUATE, BUILD = _EVALUATE, _BUILD
+#: The kinds, for readers of ``lean_plan`` (``rows.py``, ``batch.py``).
+VALUE, EVALUATE, BUILD = _VALUE, _EVALUATE, _BUILD
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ class _Step:
 class _Plan:
     #: ``(name, value / declaration / _SubBuild, kind)`` per declaration, in factory_boy's order.
     entries: tuple[tuple[str, Any, int], ...]
-    #: The sub-factories built lean, at any depth (checked per build: see ``_keeps_defaults``).
+    #: The sub-factories built lean, at any depth (checked per build: see ``keeps_defaults``).
     subs: tuple[Any, ...]
 
 
@@ -97,7 +99,7 @@ def _base_defaults() -> Any:
     return getattr(root_factory().defaults, "__func__", None)
 
 
-def _keeps_defaults(factory: Any) -> bool:
+def keeps_defaults(factory: Any) -> bool:
     """Whether ``factory.defaults()`` is ``ModelFactory``'s (``{}``): its layered keywords are then fixed."""
     return getattr(factory.defaults, "__func__", None) is _base_defaults()
 
@@ -150,7 +152,7 @@ def _compute_plan(factory: Any) -> _Plan | None:
         is_declaration = enums.get_builder_phase(declaration) is not None
         if context or (is_declaration and type(declaration) not in _EVALUATED):
             return None
-        if is_declaration and not _plain(getattr(declaration, "_defaults", {})):
+        if is_declaration and not plain(getattr(declaration, "_defaults", {})):
             return None  # factory_boy would resolve these keywords (of a Faker) with a sub-step
         entries.append((name, declaration, _EVALUATE if is_declaration else _VALUE))
     return _Plan(tuple(entries), tuple(dict.fromkeys(subs)))
@@ -164,7 +166,7 @@ def _sub_build(declaration: Any, context: dict[str, Any]) -> _SubBuild | None:
         return None
     if not getattr(sub, "_asyncfactories_model_factory", False) or sub._meta.abstract:
         return None
-    if not _keeps_defaults(sub):
+    if not keeps_defaults(sub):
         return None  # defaults() runs per instance, at the point the full path calls it
     install_auto_declarations(sub)  # before planning: it adds declarations (LayeredStepBuilder does it too)
     plan = _plan(sub)
@@ -172,10 +174,11 @@ def _sub_build(declaration: Any, context: dict[str, Any]) -> _SubBuild | None:
         return None
     # Without defaults() and Params, layering only adds SKIPs and expands dict keywords: fixed.
     keywords = layered_params(sub, {**declaration._defaults, **context}, ())
-    return _SubBuild(sub, plan, keywords) if _plain(keywords) else None
+    return _SubBuild(sub, plan, keywords) if plain(keywords) else None
 
 
-def _plain(extras: dict[str, Any]) -> bool:
+def plain(extras: dict[str, Any]) -> bool:
+    """Keywords a lean build can take: values, no declarations, no ``author__name``."""
     return all(enums.get_builder_phase(value) is None and "__" not in key for key, value in extras.items())
 
 
@@ -186,10 +189,10 @@ def fast_generate(factory: Any, strategy: Any, extras: dict[str, Any], passed: t
     ``passed`` names the call's own keywords.
     """
     plan = _plan(factory)
-    if plan is None or not _plain(extras):
+    if plan is None or not plain(extras):
         return NOT_BUILT
     if plan.subs:  # without them, recycling has nothing to replace
-        if not all(_keeps_defaults(sub) for sub in plan.subs):
+        if not all(keeps_defaults(sub) for sub in plan.subs):
             return NOT_BUILT
         extras = recycled_keywords(factory._meta.pre_declarations.declarations, extras)
     return _build(factory, plan, strategy, extras, passed)

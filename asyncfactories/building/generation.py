@@ -17,6 +17,7 @@ from ..autogen.plan import install_auto_declarations
 from ..definition import model_check
 from ..definition.states import STATES_KEY, layered_params
 from ..exceptions import ConfigurationError
+from .batch import batch_builder
 from .errors import translated
 from .fastbuild import NOT_BUILT, fast_generate
 from .input_checks import check_cycles, check_relationship_keywords
@@ -29,6 +30,7 @@ __all__ = [
     "attributes",
     "build_call",
     "check_size",
+    "create_many_lean",
     "generate",
     "generate_planned",
     "label",
@@ -94,6 +96,21 @@ def generate_planned(factory: Any, strategy: str, params: dict[str, Any], plan: 
             raise
         raise replacement from error
     return instance
+
+
+def create_many_lean(factory: Any, count: int, params: dict[str, Any], plan: CallPlan, created: list[Any]
+                     ) -> list[Any] | None:
+    """``count`` top objects of a deferred batch made by ``batch.py``'s compiled build, each
+    object it makes appended to ``created``; None, having made nothing, where the call needs
+    the full path (states, children, a factory or declaration it cannot reproduce)."""
+    if plan.states or plan.children:
+        return None
+    make_one = batch_builder(factory, params)
+    if make_one is None:
+        return None
+    # No error to translate as generate_planned does: those come from factory_boy's resolver,
+    # and the declarations that use it are never built here.
+    return [make_one(created) for _ in range(count)]
 
 
 def build_call(factory: Any, call: str, size: object, kwargs: dict[str, Any], plan: CallPlan, *, batch: bool

@@ -28,6 +28,7 @@ __all__ = [
     "link_keywords",
     "recycled_keywords",
     "recycling",
+    "recycling_active",
 ]
 
 #: ``(class, instances in turn, "recycle" or "default")`` per pool, the first match wins.
@@ -96,6 +97,11 @@ def _recycled_for(pools: list[_Pool], model: Any) -> tuple[Any, str] | None:
         if issubclass(cls, model):
             return next(pool), kind
     return None
+
+
+def recycling_active() -> bool:
+    """Whether a block of this context recycles parents (``recycle=``, ``Factory.default(...)``)."""
+    return bool(_recycled.get())
 
 
 def recycled_keywords(declarations: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from .. import events
+from ..building.generation import create_many_lean
 from ..building.plan import EMPTY_PLAN
 from ..building.relations import recycling
 from ..definition.call_context import avoids_taken_values, passed_keywords
@@ -205,6 +206,11 @@ def _persist(
 
     def build() -> list[Any]:
         with recycling(plan.recycled):
+            call = current_call()
+            if count > 1 and call is not None and call.deferred:  # kept out of the session: bulk
+                built = create_many_lean(factory, count, params, plan, call.created)
+                if built is not None:
+                    return built
             return [factory._generate_planned("create", dict(params), plan) for _ in range(count)]
 
     single = count == 1 and not (plan.states or plan.children or plan.links)

@@ -1,0 +1,128 @@
+"""A batch's objects built by one function compiled per call, for factories built lean.
+
+For each object of ``create_many``, factory_boy's path runs ``_generate`` (``defaults()`` and
+states layered in), then the declarations, ``prepare_arguments``, ``instantiate``, ``_create``
+and ``_instantiate``, each checking again what the call already settled. Where none of those
+hooks is overridden and the factory's build is lean (``fastbuild.py``), ``batch_builder`` works
+the call's part out once — the layered keywords, the model, its constructor's needs, its
+collections — and returns a function that makes one object: its sequence number, its
+declarations in factory_boy's order, its sub-factories' objects at their turn, the constructor,
+its empty collections. The values and sequence numbers are those of the full path
+(``tests/test_batch_build.py`` compares them); anything it cannot reproduce returns ``None``,
+and the call builds as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from factory import enums
+from factory.declarations import SKIP
+from sqlalchemy.orm.attributes import init_collection
+
+from .. import events
+from .._mapping import model_info
+from .._root import root_factory
+from ..autogen.plan import install_auto_declarations
+from ..definition.call_context import avoids_taken_values
+from ..definition.options import ModelFactoryOptions
+from ..definition.states import layered_params
+from .constructor import construct
+from .declarations import PostGenerated, resolve_post_generated
+from .fastbuild import BUILD, EVALUATE, VALUE, keeps_defaults, lean_plan, new_step, plain
+from .relations import recycling_active
+
+__all__ = ["batch_builder"]
+
+#: The hooks a factory must inherit unchanged from ``ModelFactory`` (and its ``Meta`` from ours).
+_FACTORY_HOOKS = ("_generate", "_generate_planned", "_create", "_instantiate", "_adjust_kwargs")
+_OPTIONS_HOOKS = ("instantiate", "prepare_arguments", "next_sequence", "get_model_class")
+
+#: Makes one object, appending it and its sub-factories' objects to the list, in creation order.
+MakeOne = Callable[[list[Any]], Any]
+
+
+def batch_builder(factory: Any, params: dict[str, Any]) -> MakeOne | None:
+    """The per-object build of ``factory.create_many(n, **params)``, or None for the full path.
+
+    Only for a call without states, children, recycled parents or event listeners (the caller
+    checks its plan; this checks the rest).
+    """
+    if events.listeners or recycling_active() or factory._meta.abstract:
+        return None
+    install_auto_declarations(factory)  # as generate() does, before the plan is read
+    plan = lean_plan(factory)
+    if plan is None or not all(_plain_factory(each) for each in (factory, *plan.subs)):
+        return None
+    extras = layered_params(factory, dict(params), ())
+    if not plain(extras):
+        return None
+    return _compile(factory, plan, extras, tuple(params))
+
+
+def _plain_factory(factory: Any) -> bool:
+    """Builds as the lean path would, one object at a time, with nothing per object to look up."""
+    root = root_factory()
+    meta = factory._meta
+    if not keeps_defaults(factory) or meta.sqlalchemy_get_or_create or avoids_taken_values(meta):
+        return False
+    if any(_func(getattr(factory, hook)) is not _func(getattr(root, hook)) for hook in _FACTORY_HOOKS):
+        return False
+    return all(getattr(type(meta), hook) is getattr(ModelFactoryOptions, hook) for hook in _OPTIONS_HOOKS)
+
+
+def _func(method: Any) -> Any:
+    return getattr(method, "__func__", method)
+
+
+def _compile(factory: Any, plan: Any, extras: dict[str, Any], passed: tuple[str, ...]) -> MakeOne:
+    """One object of ``factory``: ``extras`` win over the declarations, as in ``fastbuild._build``."""
+    meta = factory._meta
+    entries = []
+    for name, entry, kind in plan.entries:
+        if name in extras:
+            entries.append((name, extras[name], VALUE))
+        elif kind == BUILD:
+            entries.append((name, _compile(entry.factory, entry.plan, entry.keywords, tuple(entry.keywords)), BUILD))
+        else:
+            entries.append((name, entry, kind))
+    declared = {name for name, _entry, _kind in plan.entries}
+    rest = {name: value for name, value in extras.items() if name not in declared}
+    post_generated = any(type(entry) is PostGenerated for _name, entry, _kind in plan.entries)
+    instantiate = _instantiator(meta.get_model_class())
+
+    def make_one(created: list[Any]) -> Any:
+        step = new_step(meta, enums.CREATE_STRATEGY, passed)
+        values: dict[str, Any] = {}
+        for name, entry, kind in entries:
+            if kind == EVALUATE:
+                values[name] = entry.evaluate_pre(instance=None, step=step, overrides={})
+            elif kind == BUILD:
+                values[name] = entry(created)
+            else:
+                values[name] = entry
+        values.update(rest)
+        if post_generated:
+            values = resolve_post_generated(values)
+        instance = instantiate({key: value for key, value in values.items() if value is not SKIP})
+        created.append(instance)
+        return instance
+
+    return make_one
+
+
+def _instantiator(model: type[Any]) -> Callable[[dict[str, Any]], Any]:
+    """``ModelFactory._instantiate`` for ``model``: the constructor, then empty collections."""
+    info = model_info(model)
+    collections = info.collections
+
+    def instantiate(kwargs: dict[str, Any]) -> Any:
+        instance = construct(model, (), kwargs) if info.required_arguments else model(**kwargs)
+        state_dict = instance.__dict__
+        for key in collections:
+            if key not in state_dict:
+                init_collection(instance, key)
+        return instance
+
+    return instantiate
