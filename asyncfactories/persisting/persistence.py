@@ -16,7 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 from sqlalchemy import Connection, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper, RelationshipProperty, Session, SessionTransaction, selectinload
-from sqlalchemy.orm.attributes import init_collection
+from sqlalchemy.orm.attributes import init_collection, instance_state
 
 from .._mapping import keys_in, model_info
 from .bulk import write_in_bulk
@@ -346,7 +346,11 @@ def load_unloaded(session: Session, instances: Sequence[Any]) -> None:
     """
     pending: dict[Mapper[Any], list[Any]] = {}
     for instance in instances:
-        state = sa_inspect(instance)
+        state = instance_state(instance)
+        # Every attribute in the instance's __dict__: nothing unloaded (a set test in C, where
+        # ``state.unloaded`` builds two sets per object).
+        if state.manager.keys() <= state.dict.keys():
+            continue
         if state.unloaded and state.identity is not None:
             pending.setdefault(state.mapper, []).append(state)
     for mapper, states in pending.items():
