@@ -13,7 +13,10 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import NoInspectionAvailable
 from sqlalchemy.orm import Mapper, QueryableAttribute, RelationshipDirection, RelationshipProperty
 
-__all__ = ["KeywordNames", "ModelInfo", "backref_names", "is_mapped_class", "keys_in", "keyword_names", "model_info"]
+__all__ = [
+    "KeywordNames", "ModelInfo", "backref_names", "has_default_constructor", "is_mapped_class", "keys_in",
+    "keyword_names", "model_info",
+]  # fmt: skip
 
 
 def is_mapped_class(candidate: object) -> bool:
@@ -55,6 +58,11 @@ def _original_init(mapper: Mapper[Any]) -> Callable[..., None] | None:
         if init is ancestor.class_manager.new_init:
             init = ancestor.class_manager.original_init
     return init
+
+
+def has_default_constructor(mapper: Mapper[Any]) -> bool:
+    """The model's ``__init__`` is the registry's own (keywords set as attributes), not a custom one."""
+    return _original_init(mapper) is mapper.registry.constructor
 
 
 def _constructor_arguments(mapper: Mapper[Any]) -> tuple[set[str], bool]:

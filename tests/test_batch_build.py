@@ -10,12 +10,14 @@ qualification table pins which factories and calls take the compiled path at all
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
 from factory.declarations import Iterator as IteratorDeclaration
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import String, event, inspect, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 from asyncfactories import ModelFactory, PostGenerated, Sequence, SubFactory, events, seed
 from asyncfactories.building import batch, generation
@@ -206,3 +208,87 @@ async def test_states_and_single_creates_keep_the_per_object_path(
 
     assert compiled_calls == []
     assert [user.role for user in admins] == ["admin", "admin"]
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class Badge(_Base):
+    """A validator on one column, and a column nothing listens to."""
+
+    __tablename__ = "batch_badges"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(40))
+    colour: Mapped[str] = mapped_column(String(20))
+
+    @validates("label")
+    def _shout(self, key: str, value: str) -> str:
+        return value.upper()
+
+
+class Ribbon(_Base):
+    """An ``init`` listener of the user's, which must see every keyword."""
+
+    __tablename__ = "batch_ribbons"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(40))
+
+
+ribbon_keywords: list[dict[str, Any]] = []
+
+
+@event.listens_for(Ribbon, "init")
+def _record_keywords(target: Ribbon, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    ribbon_keywords.append(dict(kwargs))
+
+
+class BadgeFactory(ModelFactory[Badge]):
+    label = Sequence(lambda n: f"badge {n}")
+    colour = "red"
+
+
+class RibbonFactory(ModelFactory[Ribbon]):
+    label = Sequence(lambda n: f"ribbon {n}")
+
+
+@pytest.fixture
+async def badge_tables(engine: AsyncEngine) -> AsyncIterator[None]:
+    async with engine.begin() as connection:
+        await connection.run_sync(_Base.metadata.create_all)
+    yield
+    async with engine.begin() as connection:
+        await connection.run_sync(_Base.metadata.drop_all)
+
+
+async def test_validators_and_init_listeners_see_what_the_constructor_gives_them(
+    badge_tables: None, engine: AsyncEngine, compiled_calls: list[bool]
+) -> None:
+    restart_sequences()
+    ribbon_keywords.clear()
+    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+        badges = await BadgeFactory.create_many(3, session=session)
+        await RibbonFactory.create_many(2, session=session)
+        await session.commit()
+
+    assert compiled_calls == [True, True]
+    assert [badge.label for badge in badges] == ["BADGE 0", "BADGE 1", "BADGE 2"]
+    assert ribbon_keywords == [{"label": "ribbon 0"}, {"label": "ribbon 1"}]
+    async with async_sessionmaker(engine)() as reader:
+        rows = (await reader.execute(select(Badge.label, Badge.colour).order_by(Badge.id))).all()
+    assert rows == [("BADGE 0", "red"), ("BADGE 1", "red"), ("BADGE 2", "red")]
+
+
+async def test_values_written_straight_into_the_object_are_saved_by_the_unit_of_work_too(
+    session: AsyncSession, fresh_session: AsyncSession, compiled_calls: list[bool]
+) -> None:
+    """A session with a flush listener keeps the batch off the bulk path: the flush writes it."""
+    flushes: list[int] = []
+    event.listen(session.sync_session, "before_flush", lambda s, context, instances: flushes.append(len(s.new)))
+    users = await PlainUserFactory.create_many(3, session=session, status="away")
+    await session.commit()
+
+    assert compiled_calls == [True] and flushes == [3]
+    written = await column_values(fresh_session, User.id, User.name, User.email, User.status)
+    assert written == [(user.id, "Plain", user.email, "away") for user in users]
+    assert [inspect(user).attrs.name.history.unchanged for user in users] == [["Plain"]] * 3

@@ -19,10 +19,11 @@ from typing import Any
 
 from factory import enums
 from factory.declarations import SKIP
+from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.attributes import init_collection
 
 from .. import events
-from .._mapping import model_info
+from .._mapping import has_default_constructor, model_info
 from .._root import root_factory
 from ..autogen.plan import install_auto_declarations
 from ..definition.call_context import avoids_taken_values
@@ -115,10 +116,15 @@ def _compile(factory: Any, plan: Any, extras: dict[str, Any], passed: tuple[str,
 def _instantiator(model: type[Any]) -> Callable[[dict[str, Any]], Any]:
     """``ModelFactory._instantiate`` for ``model``: the constructor, then empty collections."""
     info = model_info(model)
-    collections = info.collections
+    collections, direct = info.collections, _direct_keys(info.mapper)
 
     def instantiate(kwargs: dict[str, Any]) -> Any:
-        instance = construct(model, (), kwargs) if info.required_arguments else model(**kwargs)
+        if direct:
+            through = {key: value for key, value in kwargs.items() if key not in direct}
+            instance = model(**through)
+            instance.__dict__.update({key: value for key, value in kwargs.items() if key in direct})
+        else:
+            instance = construct(model, (), kwargs) if info.required_arguments else model(**kwargs)
         state_dict = instance.__dict__
         for key in collections:
             if key not in state_dict:
@@ -126,3 +132,17 @@ def _instantiator(model: type[Any]) -> Callable[[dict[str, Any]], Any]:
         return instance
 
     return instantiate
+
+
+def _direct_keys(mapper: Any) -> frozenset[str]:
+    """Columns the registry's constructor would set with nothing listening: written straight
+    into the new object's ``__dict__``, as loading a row does, instead of through a set event
+    each. Nothing where the model has its own ``__init__`` or an ``init`` listener, which would see
+    the keywords; a column with a validator or a ``set`` listener goes through the constructor.
+    """
+    if not mapper.configured:
+        configure_mappers()  # validators and backrefs are installed on the attributes here
+    manager = mapper.class_manager
+    if not has_default_constructor(mapper) or len(manager.dispatch.init) != 1:  # 1: the mapper's own
+        return frozenset()
+    return frozenset(prop.key for prop in mapper.column_attrs if not manager[prop.key].dispatch.set)
