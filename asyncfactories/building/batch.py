@@ -30,8 +30,9 @@ from ..definition.call_context import avoids_taken_values
 from ..definition.options import ModelFactoryOptions
 from ..definition.states import layered_params
 from .constructor import construct
-from .declarations import PostGenerated, resolve_post_generated
-from .fastbuild import BUILD, EVALUATE, VALUE, keeps_defaults, lean_plan, new_step, plain
+from .declarations import resolve_post_generated
+from .entries import CALL, EVALUATED, GIVEN, SEQUENCE, compile_entries
+from .fastbuild import keeps_defaults, lean_plan, new_step, plain
 from .relations import recycling_active
 
 __all__ = ["batch_builder"]
@@ -80,30 +81,27 @@ def _func(method: Any) -> Any:
 def _compile(factory: Any, plan: Any, extras: dict[str, Any], passed: tuple[str, ...]) -> MakeOne:
     """One object of ``factory``: ``extras`` win over the declarations, as in ``fastbuild._build``."""
     meta = factory._meta
-    entries = []
-    for name, entry, kind in plan.entries:
-        if name in extras:
-            entries.append((name, extras[name], VALUE))
-        elif kind == BUILD:
-            entries.append((name, _compile(entry.factory, entry.plan, entry.keywords, tuple(entry.keywords)), BUILD))
-        else:
-            entries.append((name, entry, kind))
-    declared = {name for name, _entry, _kind in plan.entries}
-    rest = {name: value for name, value in extras.items() if name not in declared}
-    post_generated = any(type(entry) is PostGenerated for _name, entry, _kind in plan.entries)
+    compiled = compile_entries(
+        plan, extras, lambda name, sub: _compile(sub.factory, sub.plan, sub.keywords, tuple(sub.keywords))
+    )
+    entries, needs_step, post_generated = compiled.entries, compiled.needs_step, compiled.post_generated
     instantiate = _instantiator(meta.get_model_class())
 
     def make_one(created: list[Any]) -> Any:
-        step = new_step(meta, enums.CREATE_STRATEGY, passed)
+        sequence = meta.next_sequence()
+        step = new_step(meta, enums.CREATE_STRATEGY, passed, sequence) if needs_step else None
         values: dict[str, Any] = {}
-        for name, entry, kind in entries:
-            if kind == EVALUATE:
-                values[name] = entry.evaluate_pre(instance=None, step=step, overrides={})
-            elif kind == BUILD:
-                values[name] = entry(created)
+        for name, how, payload in entries:
+            if how == GIVEN:
+                values[name] = payload
+            elif how == SEQUENCE:
+                values[name] = payload(sequence)
+            elif how == CALL:
+                values[name] = payload()
+            elif how == EVALUATED:
+                values[name] = payload.evaluate_pre(instance=None, step=step, overrides={})
             else:
-                values[name] = entry
-        values.update(rest)
+                values[name] = payload(created)
         if post_generated:
             values = resolve_post_generated(values)
         instance = instantiate({key: value for key, value in values.items() if value is not SKIP})

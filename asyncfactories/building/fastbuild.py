@@ -41,9 +41,7 @@ from ..definition.states import layered_params
 from .declarations import Ignore, PostGenerated, Require, Use
 from .relations import recycled_keywords
 
-__all__ = [
-    "BUILD", "EVALUATE", "NOT_BUILT", "VALUE", "fast_generate", "keeps_defaults", "lean_plan", "new_step", "plain",
-]  # fmt: skip
+__all__ = ["BUILD", "EVALUATE", "NOT_BUILT", "fast_generate", "keeps_defaults", "lean_plan", "new_step", "plain"]
 
 #: Returned when the factory or the call needs factory_boy's full build.
 NOT_BUILT: Any = object()
@@ -57,8 +55,8 @@ _PLAN_ATTRIBUTE = "_asyncfactories_fast_plan"
 _listeners = events.listeners
 # How a plan entry gives its value: as it is, evaluated, or built by a sub-factory.
 _VALUE, _EVALUATE, _BUILD = 0, 1, 2
-#: The kinds, for readers of ``lean_plan`` (``rows.py``, ``batch.py``).
-VALUE, EVALUATE, BUILD = _VALUE, _EVALUATE, _BUILD
+#: The kinds, for readers of ``lean_plan`` (``entries.py``).
+EVALUATE, BUILD = _EVALUATE, _BUILD
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from factory import enums
-from factory.declarations import SKIP, LazyFunction, Sequence
+from factory.declarations import SKIP
 from sqlalchemy import Column, Table
 from sqlalchemy import Sequence as SqlSequence
 from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipDirection, RelationshipProperty
@@ -31,16 +31,14 @@ from .._mapping import model_info
 from .._root import root_factory
 from ..autogen.plan import install_auto_declarations
 from ..definition.states import layered_params
-from .declarations import Ignore, PostGenerated, resolve_post_generated
-from .fastbuild import BUILD, EVALUATE, lean_plan, new_step
+from .declarations import Ignore, resolve_post_generated
+from .entries import CALL, EVALUATED, GIVEN, SEQUENCE, compile_entries
+from .fastbuild import lean_plan, new_step
 
 __all__ = ["NoRowsError", "RowChunk", "RowPlan", "row_plan"]
 
 #: The hooks that make objects: a factory overriding one needs its objects.
 _HOOKS = ("_generate", "_adjust_kwargs", "_instantiate", "_build", "_create", "_after_postgeneration")
-# How a compiled entry gives its value: as it is, ``Sequence`` / ``LazyFunction``'s function
-# called as their ``evaluate`` calls it, another declaration evaluated, or a parent's row.
-_VALUE, _SEQUENCE, _CALL, _EVALUATE, _PARENT = range(5)
 
 
 class NoRowsError(Exception):
@@ -72,7 +70,7 @@ class RowPlan:
     reserved: list[int] = field(default_factory=list)
     parents: dict[str, RowPlan] = field(default_factory=dict)
     depth: int = 0
-    #: ``(name, how, payload)`` per keyword, in the order the lean build passes them.
+    #: ``(name, how, payload)`` per keyword, in the order the lean build passes them (``entries.py``).
     compiled: list[tuple[str, int, Any]] = field(default_factory=list)
     needs_step: bool = False
     post_generated: bool = False
@@ -122,13 +120,13 @@ class RowChunk:
         step = new_step(plan.meta, enums.CREATE_STRATEGY, sequence=sequence) if plan.needs_step else None
         values: dict[str, Any] = {}
         for name, how, payload in plan.compiled:
-            if how == _VALUE:
+            if how == GIVEN:
                 values[name] = payload
-            elif how == _SEQUENCE:
+            elif how == SEQUENCE:
                 values[name] = payload(sequence)
-            elif how == _CALL:
+            elif how == CALL:
                 values[name] = payload()
-            elif how == _EVALUATE:
+            elif how == EVALUATED:
                 values[name] = payload.evaluate_pre(instance=None, step=step, overrides={})
             else:
                 values[name] = self._row(payload)
@@ -210,25 +208,10 @@ def _plan_for(factory: Any, keywords: dict[str, Any] | None, depth: int) -> RowP
 
 
 def _compile(plan: RowPlan) -> None:
-    """The entries as ``fastbuild._build`` evaluates them, keywords first, then extra keywords."""
-    extras = plan.extras
-    for name, entry, kind in plan.lean.entries:
-        if name in extras:
-            plan.compiled.append((name, _VALUE, extras[name]))
-        elif kind == BUILD:
-            plan.compiled.append((name, _PARENT, plan.parents[name]))
-        elif kind != EVALUATE:
-            plan.compiled.append((name, _VALUE, entry))
-        elif type(entry) in (Sequence, LazyFunction):
-            plan.compiled.append((name, _SEQUENCE if type(entry) is Sequence else _CALL, entry.function))
-        elif type(entry) is Ignore:
-            plan.compiled.append((name, _VALUE, SKIP))
-        else:
-            plan.compiled.append((name, _EVALUATE, entry))
-            plan.needs_step = True
-            plan.post_generated = plan.post_generated or type(entry) is PostGenerated
-    declared = {name for name, _entry, _kind in plan.lean.entries}
-    plan.compiled += [(name, _VALUE, value) for name, value in extras.items() if name not in declared]
+    """The entries as ``fastbuild._build`` evaluates them; a parent's entry is its row plan."""
+    compiled = compile_entries(plan.lean, plan.extras, lambda name, _entry: plan.parents[name])
+    plan.compiled = list(compiled.entries)
+    plan.needs_step, plan.post_generated = compiled.needs_step, compiled.post_generated
 
 
 def _add_target(plan: RowPlan, mapper: Mapper[Any], name: str) -> bool:

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.exc import UnmappedColumnError
 
 from .._collections import members
 from .plain_inserts import insert_without_returning, uses_rowids
@@ -46,6 +47,10 @@ def _session_allows_bulk(session: Session) -> bool:
     return not (dispatch.before_flush or dispatch.after_flush or dispatch.after_flush_postexec)
 
 
+#: ``(local attribute, remote attribute)`` per column pair of a relationship.
+_Pairs = tuple[tuple[str, str], ...]
+
+
 class _Links(NamedTuple):
     """A mapper's relationships, as the bulk path reads them for every instance."""
 
@@ -53,10 +58,11 @@ class _Links(NamedTuple):
     secondary: tuple[str, ...]
     #: Keys of many-to-one relationships to the mapper's own table.
     same_table_parents: tuple[str, ...]
-    #: ``(relationship, [(foreign-key attribute, parent's key attribute)])`` per many-to-one.
-    parents: tuple[tuple[RelationshipProperty[Any], tuple[tuple[str, str], ...]], ...]
+    #: ``(relationship, [(foreign-key attribute, parent's key attribute)])`` per many-to-one
+    #: (``None`` for a column pair the mappers do not both map: worked out, and raised, per use).
+    parents: tuple[tuple[RelationshipProperty[Any], _Pairs | None], ...]
     #: ``(relationship, [(key attribute, child's foreign-key attribute)])`` per one-to-many.
-    children: tuple[tuple[RelationshipProperty[Any], tuple[tuple[str, str], ...]], ...]
+    children: tuple[tuple[RelationshipProperty[Any], _Pairs | None], ...]
 
 
 #: Worked out once per mapper.
@@ -77,17 +83,24 @@ def _work_out_links(mapper: Mapper[Any]) -> _Links:
     return _Links(
         secondary=tuple(rel.key for rel in relationships if rel.secondary is not None),
         same_table_parents=tuple(rel.key for rel in many_to_one if rel.mapper.local_table is mapper.local_table),
-        parents=tuple((rel, _pairs(mapper, rel.mapper, rel)) for rel in many_to_one),
-        children=tuple((rel, _pairs(mapper, rel.mapper, rel)) for rel in one_to_many),
+        parents=tuple((rel, _known_pairs(mapper, rel)) for rel in many_to_one),
+        children=tuple((rel, _known_pairs(mapper, rel)) for rel in one_to_many),
     )
 
 
-def _pairs(mapper: Mapper[Any], other: Mapper[Any], rel: RelationshipProperty[Any]) -> tuple[tuple[str, str], ...]:
+def _pairs(mapper: Mapper[Any], other: Mapper[Any], rel: RelationshipProperty[Any]) -> _Pairs:
     """The attribute names of each ``(local, remote)`` column pair of ``rel``."""
     return tuple(
         (mapper.get_property_by_column(local).key, other.get_property_by_column(remote).key)
         for local, remote in rel.local_remote_pairs
     )
+
+
+def _known_pairs(mapper: Mapper[Any], rel: RelationshipProperty[Any]) -> _Pairs | None:
+    try:
+        return _pairs(mapper, rel.mapper, rel)
+    except UnmappedColumnError:
+        return None
 
 
 def _instance_allows_bulk(instance: Any, links: _Links, batch: set[int]) -> bool:
@@ -137,7 +150,7 @@ def _sync_parent_keys(instance: Any, mapper: Mapper[Any], links: _Links) -> None
         if parent is None:
             continue
         parent_mapper = instance_state(parent).mapper
-        if parent_mapper is not rel.mapper:  # a subclass may map the key under another name
+        if pairs is None or parent_mapper is not rel.mapper:  # a subclass may map the key under another name
             pairs = _pairs(mapper, parent_mapper, rel)
         for local, remote in pairs:
             state_dict[local] = getattr(parent, remote)
@@ -149,7 +162,9 @@ def _sync_children_keys(instance: Any, mapper: Mapper[Any], links: _Links) -> No
     for rel, pairs in links.children:
         for child in members(instance, rel):
             child_mapper = instance_state(child).mapper
-            child_pairs = pairs if child_mapper is rel.mapper else _pairs(mapper, child_mapper, rel)
+            child_pairs = pairs
+            if child_pairs is None or child_mapper is not rel.mapper:  # a subclass may name the key otherwise
+                child_pairs = _pairs(mapper, child_mapper, rel)
             for local, remote in child_pairs:
                 child.__dict__[remote] = state_dict.get(local)
 
@@ -320,7 +335,8 @@ def _as_detached(instance: Any) -> None:
 
     The function also expires the attributes that are not loaded, which needs two set
     differences per object; with nothing unloaded (the common case after ``RETURNING``), its
-    other two steps are all there is to do.
+    other two steps (SQLAlchemy's own private calls, as the function makes them) are all there
+    is to do.
     """
     state = instance_state(instance)
     state_dict = state.dict

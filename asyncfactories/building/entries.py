@@ -1,0 +1,62 @@
+"""A lean plan's entries compiled for many objects: how each one gives its value.
+
+``fastbuild._build`` asks every declaration for its value through ``evaluate_pre``, with a step
+object made per object. For a batch the question can be settled once per entry: a value the
+call passed or the class declares is used as it is; a ``Sequence`` or ``LazyFunction`` calls
+its function as its ``evaluate`` would (``function(sequence)``, ``function()``); ``Ignore`` is
+factory_boy's ``SKIP``; a sub-factory is whatever the caller builds for it; any other
+declaration is still evaluated, and only then is a step needed. ``rows.py`` (rows for COPY) and
+``batch.py`` (objects for ``create_many``) both run these entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from factory.declarations import SKIP, LazyFunction, Sequence
+
+from .declarations import Ignore, PostGenerated
+from .fastbuild import BUILD, EVALUATE
+
+__all__ = ["CALL", "EVALUATED", "GIVEN", "SEQUENCE", "SUB", "CompiledEntries", "compile_entries"]
+
+#: How a compiled entry gives its value: the payload as it is, the payload called with the
+#: sequence number, called with nothing, evaluated with a step, or the caller's sub-factory entry.
+GIVEN, SEQUENCE, CALL, EVALUATED, SUB = range(5)
+
+
+@dataclass(frozen=True)
+class CompiledEntries:
+    #: ``(name, how, payload)`` in factory_boy's order, then the call's undeclared keywords.
+    entries: tuple[tuple[str, int, Any], ...]
+    #: Some entry is evaluated: each object needs a step (``fastbuild.new_step``).
+    needs_step: bool
+    #: Some entry is a ``PostGenerated``: the values go through ``resolve_post_generated``.
+    post_generated: bool
+
+
+def compile_entries(plan: Any, extras: dict[str, Any], sub: Callable[[str, Any], Any]) -> CompiledEntries:
+    """``plan``'s entries with ``extras`` (the call's layered keywords) winning, as ``_build``
+    layers them; ``sub(name, sub_build)`` gives the payload of a sub-factory entry."""
+    entries: list[tuple[str, int, Any]] = []
+    needs_step = post_generated = False
+    for name, entry, kind in plan.entries:
+        if name in extras:
+            entries.append((name, GIVEN, extras[name]))
+        elif kind == BUILD:
+            entries.append((name, SUB, sub(name, entry)))
+        elif kind != EVALUATE:
+            entries.append((name, GIVEN, entry))
+        elif type(entry) in (Sequence, LazyFunction):
+            entries.append((name, SEQUENCE if type(entry) is Sequence else CALL, entry.function))
+        elif type(entry) is Ignore:
+            entries.append((name, GIVEN, SKIP))
+        else:
+            entries.append((name, EVALUATED, entry))
+            needs_step = True
+            post_generated = post_generated or type(entry) is PostGenerated
+    declared = {name for name, _entry, _kind in plan.entries}
+    entries += [(name, GIVEN, value) for name, value in extras.items() if name not in declared]
+    return CompiledEntries(tuple(entries), needs_step, post_generated)
