@@ -4,10 +4,12 @@ For each object of ``create_many``, factory_boy's path runs ``_generate`` (``def
 states layered in), then the declarations, ``prepare_arguments``, ``instantiate``, ``_create``
 and ``_instantiate``, each checking again what the call already settled. Where none of those
 hooks is overridden and the factory's build is lean (``fastbuild.py``), ``batch_builder`` works
-the call's part out once — the layered keywords, the model, its constructor's needs, its
-collections — and returns a function that makes one object: its sequence number, its
-declarations in factory_boy's order, its sub-factories' objects at their turn, the constructor,
-its empty collections. The values and sequence numbers are those of the full path
+the call's part out once — the layered keywords, how each declaration gives its value
+(``entries.py``), the model, its constructor's needs, its collections, the columns nothing
+listens to — and returns a function that makes one object: its sequence number, its values in
+factory_boy's order, its sub-factories' objects at their turn, the constructor given the
+keywords something listens to, the other columns written into the object as loading a row
+writes them, its empty collections. The values and sequence numbers are those of the full path
 (``tests/test_batch_build.py`` compares them); anything it cannot reproduce returns ``None``,
 and the call builds as before.
 """
