@@ -19,7 +19,7 @@ from sqlalchemy import String, event, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
-from asyncfactories import ModelFactory, PostGenerated, Sequence, SubFactory, events, seed
+from asyncfactories import LazyFunction, ModelFactory, PostGenerated, Sequence, SubFactory, events, seed
 from asyncfactories.building import batch, generation
 from asyncfactories.integrations.counter_floor import restart_sequences
 
@@ -292,3 +292,19 @@ async def test_values_written_straight_into_the_object_are_saved_by_the_unit_of_
     written = await column_values(fresh_session, User.id, User.name, User.email, User.status)
     assert written == [(user.id, "Plain", user.email, "away") for user in users]
     assert [inspect(user).attrs.name.history.unchanged for user in users] == [["Plain"]] * 3
+
+
+class UserWithDraftFactory(PlainUserFactory):
+    """Each user holds a new post no factory made: written by the session's next flush."""
+
+    posts = LazyFunction(lambda: [Post(title="Draft")])
+
+
+async def test_objects_held_outside_the_batch_still_join_the_session(
+    session: AsyncSession, fresh_session: AsyncSession
+) -> None:
+    users = await UserWithDraftFactory.create_many(3, session=session)
+    await session.commit()
+
+    written = await column_values(fresh_session, Post.title, Post.author_id)
+    assert written == sorted(("Draft", user.id) for user in users)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty, 
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.exc import UnmappedColumnError
 
-from .._collections import members
+from .._collections import is_query_collection, members
 from .plain_inserts import insert_without_returning, uses_rowids
 from .unnest import insert_unnest, unnest_possible
 
@@ -63,6 +63,9 @@ class _Links(NamedTuple):
     parents: tuple[tuple[RelationshipProperty[Any], _Pairs | None], ...]
     #: ``(relationship, [(key attribute, child's foreign-key attribute)])`` per one-to-many.
     children: tuple[tuple[RelationshipProperty[Any], _Pairs | None], ...]
+    #: Keys of the relationships holding one object, and the relationships holding many.
+    scalars: tuple[str, ...]
+    collections: tuple[RelationshipProperty[Any], ...]
 
 
 #: Worked out once per mapper.
@@ -85,6 +88,8 @@ def _work_out_links(mapper: Mapper[Any]) -> _Links:
         same_table_parents=tuple(rel.key for rel in many_to_one if rel.mapper.local_table is mapper.local_table),
         parents=tuple((rel, _known_pairs(mapper, rel)) for rel in many_to_one),
         children=tuple((rel, _known_pairs(mapper, rel)) for rel in one_to_many),
+        scalars=tuple(rel.key for rel in relationships if not rel.uselist and not is_query_collection(rel)),
+        collections=tuple(rel for rel in relationships if rel.uselist or is_query_collection(rel)),
     )
 
 
@@ -323,7 +328,7 @@ def _attach(session: Session, instances: Sequence[Any]) -> None:
         _as_detached(instance)
     for instance in instances:
         state = instance_state(instance)
-        if _holds_only(instance, state.mapper, batch):
+        if _holds_only(instance, _links(state.mapper), batch):
             state._orphaned_outside_of_session = False  # as Session._save_or_update_state does
             session._update_impl(state)
         else:
@@ -347,9 +352,14 @@ def _as_detached(instance: Any) -> None:
     state._commit_all(state_dict)
 
 
-def _holds_only(instance: Any, mapper: Mapper[Any], batch: set[int]) -> bool:
+def _holds_only(instance: Any, links: _Links, batch: set[int]) -> bool:
     """Every object ``instance`` holds through a relationship is one of ``batch``."""
-    return all(id(related) in batch for rel in mapper.relationships for related in members(instance, rel))
+    state_dict = instance.__dict__
+    for key in links.scalars:
+        related = state_dict.get(key)
+        if related is not None and id(related) not in batch:
+            return False
+    return all(id(related) in batch for rel in links.collections for related in members(instance, rel))
 
 
 def _join_as_inserted(session: Session, instances: Sequence[Any]) -> None:
