@@ -32,8 +32,7 @@ from ..definition.call_context import avoids_taken_values
 from ..definition.options import ModelFactoryOptions
 from ..definition.states import layered_params
 from .constructor import construct
-from .declarations import resolve_post_generated
-from .entries import CALL, EVALUATED, GIVEN, SEQUENCE, compile_entries
+from .entries import compile_entries, values_of
 from .fastbuild import keeps_defaults, lean_plan, new_step, plain
 from .relations import recycling_active
 
@@ -86,31 +85,23 @@ def _compile(factory: Any, plan: Any, extras: dict[str, Any], passed: tuple[str,
     compiled = compile_entries(
         plan, extras, lambda name, sub: _compile(sub.factory, sub.plan, sub.keywords, tuple(sub.keywords))
     )
-    entries, needs_step, post_generated = compiled.entries, compiled.needs_step, compiled.post_generated
+    needs_step = compiled.needs_step
     instantiate = _instantiator(meta.get_model_class())
 
     def make_one(created: list[Any]) -> Any:
         sequence = meta.next_sequence()
         step = new_step(meta, enums.CREATE_STRATEGY, passed, sequence) if needs_step else None
-        values: dict[str, Any] = {}
-        for name, how, payload in entries:
-            if how == GIVEN:
-                values[name] = payload
-            elif how == SEQUENCE:
-                values[name] = payload(sequence)
-            elif how == CALL:
-                values[name] = payload()
-            elif how == EVALUATED:
-                values[name] = payload.evaluate_pre(instance=None, step=step, overrides={})
-            else:
-                values[name] = payload(created)
-        if post_generated:
-            values = resolve_post_generated(values)
+        values = values_of(compiled, sequence, step, _made_by, created)
         instance = instantiate({key: value for key, value in values.items() if value is not SKIP})
         created.append(instance)
         return instance
 
     return make_one
+
+
+def _made_by(created: list[Any], make_one: MakeOne) -> Any:
+    """A sub-factory entry's value: its object, made now and recorded in ``created``."""
+    return make_one(created)
 
 
 def _instantiator(model: type[Any]) -> Callable[[dict[str, Any]], Any]:

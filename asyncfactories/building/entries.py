@@ -17,10 +17,12 @@ from typing import Any
 
 from factory.declarations import SKIP, LazyFunction, Sequence
 
-from .declarations import Ignore, PostGenerated
+from .declarations import Ignore, PostGenerated, resolve_post_generated
 from .fastbuild import BUILD, EVALUATE
 
-__all__ = ["CALL", "EVALUATED", "GIVEN", "SEQUENCE", "SUB", "CompiledEntries", "compile_entries"]
+__all__ = [
+    "CALL", "EVALUATED", "GIVEN", "NO_ENTRIES", "SEQUENCE", "SUB", "CompiledEntries", "compile_entries", "values_of",
+]  # fmt: skip
 
 #: How a compiled entry gives its value: the payload as it is, the payload called with the
 #: sequence number, called with nothing, evaluated with a step, or the caller's sub-factory entry.
@@ -35,6 +37,10 @@ class CompiledEntries:
     needs_step: bool
     #: Some entry is a ``PostGenerated``: the values go through ``resolve_post_generated``.
     post_generated: bool
+
+
+#: Before a plan is compiled.
+NO_ENTRIES = CompiledEntries((), needs_step=False, post_generated=False)
 
 
 def compile_entries(plan: Any, extras: dict[str, Any], sub: Callable[[str, Any], Any]) -> CompiledEntries:
@@ -60,3 +66,25 @@ def compile_entries(plan: Any, extras: dict[str, Any], sub: Callable[[str, Any],
     declared = {name for name, _entry, _kind in plan.entries}
     entries += [(name, GIVEN, value) for name, value in extras.items() if name not in declared]
     return CompiledEntries(tuple(entries), needs_step, post_generated)
+
+
+def values_of(compiled: CompiledEntries, sequence: int, step: Any, sub: Callable[[Any, Any], Any], context: Any
+              ) -> dict[str, Any]:
+    """One object's values: each entry's, in order, ``PostGenerated`` ones computed last.
+
+    ``step`` is needed only where ``compiled.needs_step``; a sub-factory entry's value is
+    ``sub(context, payload)``.
+    """
+    values: dict[str, Any] = {}
+    for name, how, payload in compiled.entries:
+        if how == GIVEN:
+            values[name] = payload
+        elif how == SEQUENCE:
+            values[name] = payload(sequence)
+        elif how == CALL:
+            values[name] = payload()
+        elif how == EVALUATED:
+            values[name] = payload.evaluate_pre(instance=None, step=step, overrides={})
+        else:
+            values[name] = sub(context, payload)
+    return resolve_post_generated(values) if compiled.post_generated else values

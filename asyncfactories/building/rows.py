@@ -31,8 +31,8 @@ from .._mapping import model_info
 from .._root import root_factory
 from ..autogen.plan import install_auto_declarations
 from ..definition.states import layered_params
-from .declarations import Ignore, resolve_post_generated
-from .entries import CALL, EVALUATED, GIVEN, SEQUENCE, compile_entries
+from .declarations import Ignore
+from .entries import NO_ENTRIES, CompiledEntries, compile_entries, values_of
 from .fastbuild import lean_plan, new_step
 
 __all__ = ["NoRowsError", "RowChunk", "RowPlan", "row_plan"]
@@ -70,10 +70,8 @@ class RowPlan:
     reserved: list[int] = field(default_factory=list)
     parents: dict[str, RowPlan] = field(default_factory=dict)
     depth: int = 0
-    #: ``(name, how, payload)`` per keyword, in the order the lean build passes them (``entries.py``).
-    compiled: list[tuple[str, int, Any]] = field(default_factory=list)
-    needs_step: bool = False
-    post_generated: bool = False
+    #: How each keyword gets its value, in the order the lean build passes them (``entries.py``).
+    compiled: CompiledEntries = NO_ENTRIES
 
     @property
     def meta(self) -> Any:
@@ -117,21 +115,8 @@ class RowChunk:
 
     def _row(self, plan: RowPlan) -> list[Any]:
         sequence = plan.meta.next_sequence()
-        step = new_step(plan.meta, enums.CREATE_STRATEGY, sequence=sequence) if plan.needs_step else None
-        values: dict[str, Any] = {}
-        for name, how, payload in plan.compiled:
-            if how == GIVEN:
-                values[name] = payload
-            elif how == SEQUENCE:
-                values[name] = payload(sequence)
-            elif how == CALL:
-                values[name] = payload()
-            elif how == EVALUATED:
-                values[name] = payload.evaluate_pre(instance=None, step=step, overrides={})
-            else:
-                values[name] = self._row(payload)
-        if plan.post_generated:
-            values = resolve_post_generated(values)
+        step = new_step(plan.meta, enums.CREATE_STRATEGY, sequence=sequence) if plan.compiled.needs_step else None
+        values = values_of(plan.compiled, sequence, step, RowChunk._row, self)
         row: list[Any] = [None] * len(plan.columns)
         targets = plan.targets
         given = 0
@@ -203,15 +188,8 @@ def _plan_for(factory: Any, keywords: dict[str, Any] | None, depth: int) -> RowP
             return None
     if not _add_defaults(plan):
         return None
-    _compile(plan)
+    plan.compiled = compile_entries(lean, keywords, lambda name, _entry: plan.parents[name])
     return plan
-
-
-def _compile(plan: RowPlan) -> None:
-    """The entries as ``fastbuild._build`` evaluates them; a parent's entry is its row plan."""
-    compiled = compile_entries(plan.lean, plan.extras, lambda name, _entry: plan.parents[name])
-    plan.compiled = list(compiled.entries)
-    plan.needs_step, plan.post_generated = compiled.needs_step, compiled.post_generated
 
 
 def _add_target(plan: RowPlan, mapper: Mapper[Any], name: str) -> bool:
