@@ -14,8 +14,8 @@ from sqlalchemy.exc import NoInspectionAvailable
 from sqlalchemy.orm import Mapper, QueryableAttribute, RelationshipDirection, RelationshipProperty
 
 __all__ = [
-    "KeywordNames", "ModelInfo", "backref_names", "has_default_constructor", "is_mapped_class", "keys_in",
-    "keyword_names", "model_info",
+    "KeywordNames", "ModelInfo", "all_loaded", "backref_names", "has_default_constructor", "is_mapped_class",
+    "keys_in", "keyword_names", "model_info",
 ]  # fmt: skip
 
 
@@ -58,6 +58,14 @@ def _original_init(mapper: Mapper[Any]) -> Callable[..., None] | None:
         if init is ancestor.class_manager.new_init:
             init = ancestor.class_manager.original_init
     return init
+
+
+def all_loaded(state: Any) -> bool:
+    """Every mapped attribute of the object is in its ``__dict__``: nothing unloaded or expired.
+
+    One set test in C, where ``InstanceState.unloaded`` builds two sets per object.
+    """
+    return bool(state.manager.keys() <= state.dict.keys())
 
 
 def has_default_constructor(mapper: Mapper[Any]) -> bool:

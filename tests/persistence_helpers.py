@@ -8,14 +8,26 @@ read would keep the writer from committing.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from sqlalchemy import Engine, event, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Engine, MetaData, event, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
 from .conftest import StatementLog
+
+
+@contextlib.asynccontextmanager
+async def tables_of(engine: AsyncEngine, metadata: MetaData) -> AsyncIterator[None]:
+    """A test module's own tables, created for the block and dropped after it."""
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    try:
+        yield
+    finally:
+        async with engine.begin() as connection:
+            await connection.run_sync(metadata.drop_all)
 
 
 async def count_rows(session: AsyncSession, model: type[Any], **filters: Any) -> int:

@@ -25,7 +25,7 @@ from asyncfactories.integrations.counter_floor import restart_sequences
 
 from .conftest import StatementLog
 from .models import Post, User
-from .persistence_helpers import column_values
+from .persistence_helpers import column_values, tables_of
 from .test_fastbuild_equivalence import ROWS, Row, _counters, _snapshot, _user
 
 #: Written by the database, so different between the two runs of a row.
@@ -254,11 +254,8 @@ class RibbonFactory(ModelFactory[Ribbon]):
 
 @pytest.fixture
 async def badge_tables(engine: AsyncEngine) -> AsyncIterator[None]:
-    async with engine.begin() as connection:
-        await connection.run_sync(_Base.metadata.create_all)
-    yield
-    async with engine.begin() as connection:
-        await connection.run_sync(_Base.metadata.drop_all)
+    async with tables_of(engine, _Base.metadata):
+        yield
 
 
 async def test_validators_and_init_listeners_see_what_the_constructor_gives_them(

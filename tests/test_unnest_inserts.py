@@ -21,7 +21,7 @@ from asyncfactories.persisting import unnest
 from .conftest import StatementLog
 from .factories import PostFactory, UserFactory
 from .models import Post, User
-from .persistence_helpers import column_values
+from .persistence_helpers import column_values, tables_of
 
 
 def _inserts(statements: StatementLog) -> list[str]:
@@ -97,11 +97,8 @@ class GadgetFactory(ModelFactory[Gadget]):
 
 @pytest.fixture
 async def gadgets(engine: AsyncEngine) -> AsyncIterator[None]:
-    async with engine.begin() as connection:
-        await connection.run_sync(_Base.metadata.create_all)
-    yield
-    async with engine.begin() as connection:
-        await connection.run_sync(_Base.metadata.drop_all)
+    async with tables_of(engine, _Base.metadata):
+        yield
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.exc import UnmappedColumnError
 
 from .._collections import is_query_collection, members
+from .._mapping import all_loaded
 from .plain_inserts import insert_without_returning, uses_rowids
 from .unnest import insert_unnest, unnest_possible
 
@@ -344,12 +345,11 @@ def _as_detached(instance: Any) -> None:
     is to do.
     """
     state = instance_state(instance)
-    state_dict = state.dict
-    if state.session_id or not state.manager.keys() <= state_dict.keys():
+    if state.session_id or not all_loaded(state):
         make_transient_to_detached(instance)  # which also refuses an object already in a session
         return
     state.key = state.mapper._identity_key_from_state(state)
-    state._commit_all(state_dict)
+    state._commit_all(state.dict)
 
 
 def _holds_only(instance: Any, links: _Links, batch: set[int]) -> bool:

@@ -18,7 +18,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper, RelationshipProperty, Session, SessionTransaction, selectinload
 from sqlalchemy.orm.attributes import init_collection, instance_state
 
-from .._mapping import keys_in, model_info
+from .._mapping import all_loaded, keys_in, model_info
 from .bulk import write_in_bulk
 from .eager import needs_unit_of_work
 from .failure_notes import annotate
@@ -347,9 +347,7 @@ def load_unloaded(session: Session, instances: Sequence[Any]) -> None:
     pending: dict[Mapper[Any], list[Any]] = {}
     for instance in instances:
         state = instance_state(instance)
-        # Every attribute in the instance's __dict__: nothing unloaded (a set test in C, where
-        # ``state.unloaded`` builds two sets per object).
-        if state.manager.keys() <= state.dict.keys():
+        if all_loaded(state):
             continue
         if state.unloaded and state.identity is not None:
             pending.setdefault(state.mapper, []).append(state)
