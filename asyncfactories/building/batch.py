@@ -5,13 +5,11 @@ states layered in), then the declarations, ``prepare_arguments``, ``instantiate`
 and ``_instantiate``, each checking again what the call already settled. Where none of those
 hooks is overridden and the factory's build is lean (``fastbuild.py``), ``batch_builder`` works
 the call's part out once — the layered keywords, how each declaration gives its value
-(``entries.py``), the model, its constructor's needs, its collections, the columns nothing
-listens to — and returns a function that makes one object: its sequence number, its values in
-factory_boy's order, its sub-factories' objects at their turn, the constructor given the
-keywords something listens to, the other columns written into the object as loading a row
-writes them, its empty collections. The values and sequence numbers are those of the full path
-(``tests/test_batch_build.py`` compares them); anything it cannot reproduce returns ``None``,
-and the call builds as before.
+(``entries.py``), how the model's objects are made (``objects.py``) — and returns a function
+that makes one object: its sequence number, its values in factory_boy's order, its
+sub-factories' objects at their turn, then the object itself. The values and sequence numbers
+are those of the full path (``tests/test_batch_build.py`` compares them); anything it cannot
+reproduce returns ``None``, and the call builds as before.
 """
 
 from __future__ import annotations
@@ -21,19 +19,16 @@ from typing import Any
 
 from factory import enums
 from factory.declarations import SKIP
-from sqlalchemy.orm import configure_mappers
-from sqlalchemy.orm.attributes import init_collection
 
 from .. import events
-from .._mapping import has_default_constructor, model_info
 from .._root import root_factory
 from ..autogen.plan import install_auto_declarations
 from ..definition.call_context import avoids_taken_values
 from ..definition.options import ModelFactoryOptions
 from ..definition.states import layered_params
-from .constructor import construct
 from .entries import compile_entries, values_of
 from .fastbuild import keeps_defaults, lean_plan, new_step, plain
+from .objects import instantiator
 from .relations import recycling_active
 
 __all__ = ["batch_builder"]
@@ -86,7 +81,7 @@ def _compile(factory: Any, plan: Any, extras: dict[str, Any], passed: tuple[str,
         plan, extras, lambda name, sub: _compile(sub.factory, sub.plan, sub.keywords, tuple(sub.keywords))
     )
     needs_step = compiled.needs_step
-    instantiate = _instantiator(meta.get_model_class())
+    instantiate = instantiator(meta.get_model_class())
 
     def make_one(created: list[Any]) -> Any:
         sequence = meta.next_sequence()
@@ -102,38 +97,3 @@ def _compile(factory: Any, plan: Any, extras: dict[str, Any], passed: tuple[str,
 def _made_by(created: list[Any], make_one: MakeOne) -> Any:
     """A sub-factory entry's value: its object, made now and recorded in ``created``."""
     return make_one(created)
-
-
-def _instantiator(model: type[Any]) -> Callable[[dict[str, Any]], Any]:
-    """``ModelFactory._instantiate`` for ``model``: the constructor, then empty collections."""
-    info = model_info(model)
-    collections, direct = info.collections, _direct_keys(info.mapper)
-
-    def instantiate(kwargs: dict[str, Any]) -> Any:
-        if direct:
-            through = {key: value for key, value in kwargs.items() if key not in direct}
-            instance = model(**through)
-            instance.__dict__.update({key: value for key, value in kwargs.items() if key in direct})
-        else:
-            instance = construct(model, (), kwargs) if info.required_arguments else model(**kwargs)
-        state_dict = instance.__dict__
-        for key in collections:
-            if key not in state_dict:
-                init_collection(instance, key)
-        return instance
-
-    return instantiate
-
-
-def _direct_keys(mapper: Any) -> frozenset[str]:
-    """Columns the registry's constructor would set with nothing listening: written straight
-    into the new object's ``__dict__``, as loading a row does, instead of through a set event
-    each. Nothing where the model has its own ``__init__`` or an ``init`` listener, which would see
-    the keywords; a column with a validator or a ``set`` listener goes through the constructor.
-    """
-    if not mapper.configured:
-        configure_mappers()  # validators and backrefs are installed on the attributes here
-    manager = mapper.class_manager
-    if not has_default_constructor(mapper) or len(manager.dispatch.init) != 1:  # 1: the mapper's own
-        return frozenset()
-    return frozenset(prop.key for prop in mapper.column_attrs if not manager[prop.key].dispatch.set)
