@@ -11,11 +11,11 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import JSON, Enum, String, event, select
+from sqlalchemy import JSON, Enum, String, event, literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from asyncfactories import ModelFactory, Sequence
+from asyncfactories import Iterator, ModelFactory, Sequence
 from asyncfactories.persisting import unnest
 
 from .conftest import StatementLog
@@ -148,3 +148,37 @@ async def test_psycopg_takes_the_unnest_path_too(engine: AsyncEngine, backend: s
         assert len(keys) == 300 and None not in keys
     finally:
         await psycopg_engine.dispose()
+
+
+#: ``score`` per object, in turn; the statements PostgreSQL is sent; the scores written.
+SCORES = [
+    pytest.param([7, 8], ["unnest"], [7, 8, 7, 8], id="every-object-gives-it"),
+    pytest.param([None, None], ["unnest"], [0, 0, 0, 0], id="every-object-leaves-it-to-the-server-default"),
+    pytest.param([None, 5], ["unnest", "unnest"], [0, 5, 0, 5], id="half-leave-it-out-one-insert-each"),
+    pytest.param([literal(40) + 2, 5], ["values"] * 4, [42, 5, 42, 5], id="a-sql-expression-unit-of-work"),
+]
+
+
+@pytest.mark.parametrize(("scores", "sent", "written"), SCORES)
+async def test_objects_that_leave_out_different_columns(
+    session: AsyncSession,
+    fresh_session: AsyncSession,
+    statements: StatementLog,
+    backend: str,
+    scores: list[object],
+    sent: list[str],
+    written: list[int],
+) -> None:
+    """A column some objects give and others leave out (None, where a default applies) splits the
+    batch by the columns given; a SQL expression goes to the unit of work, which runs it in its
+    INSERT and loads the value back, as for any flush."""
+    users = await UserFactory.create_many(4, session=session, score=Iterator(scores))
+    inserts = _inserts(statements)
+    await session.commit()
+
+    if backend == "postgres":
+        assert ["unnest" if "FROM unnest(" in sql else "values" for sql in inserts] == sent
+    assert [user.score for user in users] == written
+    assert await column_values(fresh_session, User.email, User.score) == sorted(
+        (user.email, score) for user, score in zip(users, written, strict=True)
+    )

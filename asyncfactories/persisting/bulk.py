@@ -10,24 +10,26 @@ session as ordinary persistent objects — as if a flush had loaded them.
 Where this path could not keep the ORM's behaviour it declines, and the caller flushes through
 the unit of work instead: joined or polymorphic inheritance, version counters, mapper or
 session flush events, ``secondary`` collections with items, ``post_update``, a parent in the
-same table as its child, or a table without a usable key.
+same table as its child, a value that is a SQL expression, or a table without a usable key.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from itertools import chain
 from typing import Any, NamedTuple
 
 from sqlalchemy import Table, insert
-from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty, Session, make_transient_to_detached
+from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty, Session
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.exc import UnmappedColumnError
+from sqlalchemy.orm.state import InstanceState
 
 from .._collections import is_query_collection, members
-from .._mapping import all_loaded
+from .attach import attach
 from .plain_inserts import insert_without_returning, uses_rowids
-from .unnest import insert_unnest, unnest_possible
+from .unnest import insert_arrays, insert_unnest, travels, unnest_allows, unnest_dialect, unnest_possible
 
 __all__ = ["write_in_bulk"]
 
@@ -133,10 +135,19 @@ def _group_by_table(instances: Sequence[Any]) -> dict[Table, list[Any]] | None:
         if (links.secondary or links.same_table_parents) and not _instance_allows_bulk(instance, links, batch):
             return None
         groups.setdefault(mapper.local_table, []).append(instance)
+    if any(_holds_sql(members) for members in groups.values()):
+        return None
     if len(groups) == 1:
         return groups
     order = {table: index for index, table in enumerate(_sorted_tables(groups))}
     return {table: groups[table] for table in sorted(groups, key=order.__getitem__)}
+
+
+def _holds_sql(members: list[Any]) -> bool:
+    """Some object holds a SQL expression as a value, which the unit of work puts in its INSERT
+    and loads back after. One set of value types per table, so each object costs a ``map``."""
+    value_types = set(chain.from_iterable(map(type, instance.__dict__.values()) for instance in members))
+    return not travels(value_types)
 
 
 def _sorted_tables(groups: dict[Any, list[Any]]) -> list[Table]:
@@ -188,7 +199,11 @@ class _MappedColumn(NamedTuple):
     none_means_default: bool
 
 
-_ABSENT = object()
+class _Absent:
+    """An object's missing value for a column: a class of its own, so a set of types finds it."""
+
+
+_ABSENT = _Absent()
 
 
 def _row(instance: Any, columns: list[_MappedColumn]) -> dict[str, Any]:
@@ -252,47 +267,84 @@ def _insert_returning(session: Session, table: Table, rows: list[dict[str, Any]]
     return list(session.execute(statement, rows).all())
 
 
-def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[Any]:
-    """Insert ``rows`` (one batch per distinct set of given columns); written rows in their order."""
-    by_keys: dict[frozenset[str], list[int]] = {}
-    for index, row in enumerate(rows):
-        by_keys.setdefault(frozenset(row), []).append(index)
-    written: list[Any] = [None] * len(rows)
-    for indexes in by_keys.values():
-        batch = [rows[index] for index in indexes]
-        if unnest_possible(session, table, batch):
-            insert_batch = insert_unnest
-        elif _returns_rows(session, table, batch):
-            insert_batch = _insert_returning
-        else:
-            insert_batch = insert_without_returning
-        for index, result in zip(indexes, insert_batch(session, table, batch), strict=True):
-            written[index] = result
-    return written
+def _insert(
+    session: Session, table: Table, columns: list[_MappedColumn], rows: list[dict[str, Any]]
+) -> tuple[list[Any], list[tuple[str, int]]]:
+    """Insert ``rows`` (all giving the same columns): the written rows in their order, and where
+    each value the database generated sits in them, as ``(attribute key, position)``.
 
-
-def _load(instance: Any, columns: list[_MappedColumn], sent: dict[str, Any], row: Any) -> None:
-    """Put what the database generated on the instance (committed by make_transient_to_detached).
-
-    A value the caller gave stays as given, as after a flush: the database's copy of it may
-    differ (a timezone-aware datetime comes back naive from SQLite, in UTC from PostgreSQL).
+    On PostgreSQL only those values (and the key) come back; elsewhere a row of every column.
     """
-    state_dict = instance.__dict__
-    for column_key, key, position, _none_means_default in columns:
-        if column_key not in sent:
+    unsent = [column for column in columns if column.column_key not in rows[0]]
+    if unnest_possible(session, table, rows):
+        returned, loaders = _returning(table, unsent)
+        return insert_unnest(session, table, rows, returned), loaders
+    insert_batch = _insert_returning if _returns_rows(session, table, rows) else insert_without_returning
+    return insert_batch(session, table, rows), [(column.key, column.position) for column in unsent]
+
+
+def _load(members: list[Any], written: list[Any], loaders: list[tuple[str, int]]) -> None:
+    """What the database generated, from each written row onto its object."""
+    for instance, row in zip(members, written, strict=True):
+        state_dict = instance.__dict__
+        for key, position in loaders:
             state_dict[key] = row[position]
 
 
+def _insert_columns(session: Session, table: Table, columns: list[_MappedColumn], members: list[Any]) -> bool:
+    """On PostgreSQL, where every object leaves out the same columns: one ``unnest`` INSERT made
+    column by column, with no row per object, and what the database generated loaded. False,
+    having written nothing, where the rows must be grouped by the columns they give."""
+    if len(members) < 2 or not unnest_dialect(session):
+        return False
+    dicts = [instance.__dict__ for instance in members]
+    arrays: dict[str, list[Any]] = {}
+    unsent: list[_MappedColumn] = []
+    for column in columns:
+        values = [state_dict.get(column.key, _ABSENT) for state_dict in dicts]
+        types = set(map(type, values))
+        left_out = {_Absent, type(None)} if column.none_means_default else {_Absent}
+        if types <= left_out:
+            unsent.append(column)
+        elif types.isdisjoint(left_out):
+            arrays[column.column_key] = values
+        else:
+            return False  # some objects give it, others leave it out
+    if not unnest_allows(session, table, tuple(arrays), len(members)):
+        return False
+    returned, loaders = _returning(table, unsent)
+    _load(members, insert_arrays(session, table, arrays, returned), loaders)
+    return True
+
+
+def _returning(table: Table, unsent: list[_MappedColumn]) -> tuple[tuple[str, ...], list[tuple[str, int]]]:
+    """The columns an ``unnest`` INSERT returns (the key, the columns left out) and where each
+    left-out column's value sits in its rows."""
+    keys = [column.key for column in table.primary_key.columns] + [column.column_key for column in unsent]
+    returned = tuple(dict.fromkeys(keys))
+    where = {column_key: position for position, column_key in enumerate(returned)}
+    return returned, [(column.key, where[column.column_key]) for column in unsent]
+
+
 def _insert_table(session: Session, table: Table, members: list[Any]) -> None:
+    """Insert ``members``, one batch per set of given columns, and load what the database generated
+    onto them. A value the caller gave stays as given, as after a flush: the database's copy of it
+    may differ (a timezone-aware datetime comes back naive from SQLite, in UTC from PostgreSQL)."""
     mapper = instance_state(members[0]).mapper
     columns, links = _mapped_columns(mapper, table), _links(mapper)
     if links.parents:
         for instance in members:
             _sync_parent_keys(instance, mapper, links)
-    rows = [_row(instance, columns) for instance in members]
-    for instance, sent, row in zip(members, rows, _insert(session, table, rows), strict=True):
-        _load(instance, columns, sent, row)
-        if links.children:
+    if not _insert_columns(session, table, columns, members):
+        rows = [_row(instance, columns) for instance in members]
+        by_keys: dict[frozenset[str], list[int]] = {}
+        for index, row in enumerate(rows):
+            by_keys.setdefault(frozenset(row), []).append(index)
+        for indexes in by_keys.values():
+            written, loaders = _insert(session, table, columns, [rows[index] for index in indexes])
+            _load([members[index] for index in indexes], written, loaders)
+    if links.children:
+        for instance in members:
             _sync_children_keys(instance, mapper, links)
 
 
@@ -311,70 +363,22 @@ def write_in_bulk(session: Session, instances: Sequence[Any]) -> bool:
     with session.no_autoflush:
         for table, members in groups.items():
             _insert_table(session, table, members)
-    _attach(session, instances)
-    _join_as_inserted(session, instances)
+    attach(session, instances, _holds_only_batch({id(instance) for instance in instances}))
     return True
 
 
-def _attach(session: Session, instances: Sequence[Any]) -> None:
-    """Make the written instances persistent objects of ``session``, as ``add_all`` would.
+def _holds_only_batch(batch: set[int]) -> Callable[[Any, InstanceState[Any]], bool]:
+    """Whether every object an instance holds through a relationship is one of ``batch``."""
+    links_of: dict[Mapper[Any], _Links] = {}
 
-    ``session.add`` also walks each object's relationships for related objects to add. Where
-    every object an instance holds is in this batch, the walk would find nothing new: such an
-    instance goes straight into the identity map through ``Session._update_impl``, the step
-    ``add`` takes for every object it reaches (SQLAlchemy has no public call for it).
-    """
-    batch = {id(instance) for instance in instances}
-    for instance in instances:
-        _as_detached(instance)
-    for instance in instances:
-        state = instance_state(instance)
-        if _holds_only(instance, _links(state.mapper), batch):
-            state._orphaned_outside_of_session = False  # as Session._save_or_update_state does
-            session._update_impl(state)
-        else:
-            session.add(instance)
+    def holds_only(instance: Any, state: InstanceState[Any]) -> bool:
+        mapper = state.mapper
+        links = links_of.get(mapper) or links_of.setdefault(mapper, _links(mapper))
+        state_dict = instance.__dict__
+        for key in links.scalars:
+            related = state_dict.get(key)
+            if related is not None and id(related) not in batch:
+                return False
+        return all(id(related) in batch for rel in links.collections for related in members(instance, rel))
 
-
-def _as_detached(instance: Any) -> None:
-    """``make_transient_to_detached(instance)``, cheaper where every attribute is loaded.
-
-    The function also expires the attributes that are not loaded, which needs two set
-    differences per object; with nothing unloaded (the common case after ``RETURNING``), its
-    other two steps (SQLAlchemy's own private calls, as the function makes them) are all there
-    is to do.
-    """
-    state = instance_state(instance)
-    if state.session_id or not all_loaded(state):
-        make_transient_to_detached(instance)  # which also refuses an object already in a session
-        return
-    state.key = state.mapper._identity_key_from_state(state)
-    state._commit_all(state.dict)
-
-
-def _holds_only(instance: Any, links: _Links, batch: set[int]) -> bool:
-    """Every object ``instance`` holds through a relationship is one of ``batch``."""
-    state_dict = instance.__dict__
-    for key in links.scalars:
-        related = state_dict.get(key)
-        if related is not None and id(related) not in batch:
-            return False
-    return all(id(related) in batch for rel in links.collections for related in members(instance, rel))
-
-
-def _join_as_inserted(session: Session, instances: Sequence[Any]) -> None:
-    """Record the instances as inserted by the current transaction, as a flush does its INSERTs.
-
-    Rolling back that transaction (or the SAVEPOINT they were written in) then treats them as
-    it treats objects a flush inserted: expunged back to transient, their values kept and
-    readable, their keys gone from the identity map. Joined as persistent objects without
-    this, they would be expired and detached, and reading one would raise
-    ``DetachedInstanceError``. SQLAlchemy has no public call for it: its flush fills the
-    transaction's ``_new`` (``Session._register_altered``), and so does this.
-    """
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    if transaction is None:  # pragma: no cover - the inserts above began one
-        return
-    for instance in instances:
-        transaction._new[instance_state(instance)] = True
-
+    return holds_only
