@@ -252,3 +252,16 @@ async def test_an_orphan_of_a_written_parent_is_deleted(folder_tables: None, eng
         await session.commit()
     async with async_sessionmaker(engine)() as reader:
         assert await column_values(reader, File.name) == [(files[1].name,)]
+
+
+@pytest.mark.parametrize("event_name", ["after_attach", "detached_to_persistent", "before_attach"])
+async def test_session_attach_listeners_hear_every_written_object(session: AsyncSession, event_name: str) -> None:
+    """The bulk path joins objects to the session without the attach events only where nothing
+    listens to them; a listener hears each post and each author, as after ``add_all`` + flush."""
+    heard: list[object] = []
+    event.listen(session.sync_session, event_name, lambda s, state_or_instance: heard.append(state_or_instance))
+    posts = await _PostFactory.create_many(3, session=session)
+
+    objects = {id(inspect(item).obj()) for item in heard}
+    assert objects >= {id(post) for post in posts} | {id(post.author) for post in posts}
+    assert all(inspect(post).persistent and inspect(post.author).persistent for post in posts)
