@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 from asyncfactories import LazyFunction, ModelFactory, PostGenerated, Sequence, SubFactory, events, seed
+from asyncfactories.autogen import reset_unique_values
 from asyncfactories.building import batch, generation
 from asyncfactories.integrations.counter_floor import restart_sequences
 
@@ -45,6 +46,7 @@ def _without_generated(value: Any) -> Any:
 async def _create(session: AsyncSession, row: Row, statements: StatementLog) -> tuple[Any, ...]:
     seed(7)
     restart_sequences()
+    reset_unique_values()  # zero-config unique values count on from the run before
     for declaration in row.factory._meta.declarations.values():
         if isinstance(declaration, IteratorDeclaration):
             declaration.reset()
@@ -66,6 +68,15 @@ class PlainPostFactory(ModelFactory[Post]):
     author = SubFactory(PlainUserFactory)
 
 
+class ZeroConfigUserFactory(ModelFactory[User]):
+    """Every required column from its type and name, drawn from the factory's ``__random__``."""
+
+
+class ZeroConfigPostFactory(ModelFactory[Post]):
+    title = Sequence(lambda n: f"Post {n}")
+    author = SubFactory(ZeroConfigUserFactory)
+
+
 #: The declaration table, and keywords of the call on top: one the factory declares, one it does not.
 EQUIVALENCE = [
     # Their roles are longer than the column, which only SQLite keeps: PostGenerated has a row below.
@@ -77,6 +88,8 @@ EQUIVALENCE = [
     ),
     Row("a declared field passed", PlainPostFactory, lean=True, kwargs={"title": "Given"}),
     Row("an undeclared column passed", PlainUserFactory, lean=True, kwargs={"status": "away", "score": 5}),
+    Row("zero-config", ZeroConfigUserFactory, lean=True),
+    Row("a zero-config parent", ZeroConfigPostFactory, lean=True),
 ]
 
 

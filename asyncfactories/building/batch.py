@@ -78,7 +78,7 @@ def _compile(factory: Any, plan: Any, extras: dict[str, Any], passed: tuple[str,
     """One object of ``factory``: ``extras`` win over the declarations, as in ``fastbuild._build``."""
     meta = factory._meta
     compiled = compile_entries(
-        plan, extras, lambda name, sub: _compile(sub.factory, sub.plan, sub.keywords, tuple(sub.keywords))
+        plan, extras, lambda name, sub: _compile(sub.factory, sub.plan, sub.keywords, tuple(sub.keywords)), factory
     )
     needs_step = compiled.needs_step
     instantiate = instantiator(meta.get_model_class())

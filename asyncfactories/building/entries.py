@@ -3,7 +3,8 @@
 ``fastbuild._build`` asks every declaration for its value through ``evaluate_pre``, with a step
 object made per object. For a batch the question can be settled once per entry: a value the
 call passed or the class declares is used as it is; a ``Sequence`` or ``LazyFunction`` calls
-its function as its ``evaluate`` would (``function(sequence)``, ``function()``); ``Ignore`` is
+its function as its ``evaluate`` would (``function(sequence)``, ``function()``), a zero-config
+``AutoValue`` its generator with the factory's ``__random__``; ``Ignore`` is
 factory_boy's ``SKIP``; a sub-factory is whatever the caller builds for it; any other
 declaration is still evaluated, and only then is a step needed. ``rows.py`` (rows for COPY) and
 ``batch.py`` (objects for ``create_many``) both run these entries.
@@ -13,10 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from random import Random
 from typing import Any
 
 from factory.declarations import SKIP, LazyFunction, Sequence
 
+from ..autogen.declarations import AutoValue
 from .declarations import Ignore, PostGenerated, resolve_post_generated
 from .fastbuild import BUILD, EVALUATE
 
@@ -43,9 +46,10 @@ class CompiledEntries:
 NO_ENTRIES = CompiledEntries((), needs_step=False, post_generated=False)
 
 
-def compile_entries(plan: Any, extras: dict[str, Any], sub: Callable[[str, Any], Any]) -> CompiledEntries:
+def compile_entries(plan: Any, extras: dict[str, Any], sub: Callable[[str, Any], Any], factory: Any) -> CompiledEntries:
     """``plan``'s entries with ``extras`` (the call's layered keywords) winning, as ``_build``
-    layers them; ``sub(name, sub_build)`` gives the payload of a sub-factory entry."""
+    layers them; ``sub(name, sub_build)`` gives the payload of a sub-factory entry. ``factory``
+    is the one built: its ``__random__`` feeds the zero-config values."""
     entries: list[tuple[str, int, Any]] = []
     needs_step = post_generated = False
     for name, entry, kind in plan.entries:
@@ -57,6 +61,8 @@ def compile_entries(plan: Any, extras: dict[str, Any], sub: Callable[[str, Any],
             entries.append((name, GIVEN, entry))
         elif type(entry) in (Sequence, LazyFunction):
             entries.append((name, SEQUENCE if type(entry) is Sequence else CALL, entry.function))
+        elif type(entry) is AutoValue:
+            entries.append((name, CALL, _drawn(entry.produce, factory)))
         elif type(entry) is Ignore:
             entries.append((name, GIVEN, SKIP))
         else:
@@ -68,8 +74,15 @@ def compile_entries(plan: Any, extras: dict[str, Any], sub: Callable[[str, Any],
     return CompiledEntries(tuple(entries), needs_step, post_generated)
 
 
-def values_of(compiled: CompiledEntries, sequence: int, step: Any, sub: Callable[[Any, Any], Any], context: Any
-              ) -> dict[str, Any]:
+def _drawn(produce: Callable[[Random], Any], factory: Any) -> Callable[[], Any]:
+    """A zero-config value as ``AutoValue.evaluate_pre`` gives it: from the built factory's
+    ``__random__``, read at each call as the declaration reads it."""
+    return lambda: produce(factory.__random__)
+
+
+def values_of(
+    compiled: CompiledEntries, sequence: int, step: Any, sub: Callable[[Any, Any], Any], context: Any
+) -> dict[str, Any]:
     """One object's values: each entry's, in order, ``PostGenerated`` ones computed last.
 
     ``step`` is needed only where ``compiled.needs_step``; a sub-factory entry's value is

@@ -188,7 +188,7 @@ def _plan_for(factory: Any, keywords: dict[str, Any] | None, depth: int) -> RowP
             return None
     if not _add_defaults(plan):
         return None
-    plan.compiled = compile_entries(lean, keywords, lambda name, _entry: plan.parents[name])
+    plan.compiled = compile_entries(lean, keywords, lambda name, _entry: plan.parents[name], factory)
     return plan
 
 
