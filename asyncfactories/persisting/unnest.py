@@ -96,7 +96,8 @@ def unnest_dialect(session: Session) -> bool:
 
 
 def travels(value_types: set[type[Any]]) -> bool:
-    """Values of these types can go in an array: none is a SQL expression."""
+    """Values of these types can be sent as parameters, in an array or one by one: none is a
+    SQL expression (which the unit of work renders into its INSERT instead)."""
     return not any(issubclass(type_, ClauseElement) for type_ in value_types)
 
 
