@@ -63,24 +63,23 @@ class _Parent(NamedTuple):
 
     def write(self, instance: Any, state_dict: dict[str, Any], value: Any) -> None:
         """``instance.<key> = value``, as its events would leave both objects."""
-        parent_dict = getattr(value, "__dict__", None)
-        if type(value) is not self.parent_class or parent_dict is None or not self._fresh(value, parent_dict):
+        parent_state = instance_state(value) if type(value) is self.parent_class else None
+        if parent_state is None or not self._fresh(parent_state, value.__dict__):
             setattr(instance, self.key, value)  # not one of the batch's new parents: the events run
             return
         state = instance_state(instance)
         state_dict[self.key] = value
         state._modified_event(state_dict, self.impl, NO_VALUE)
         if self.backref is not None:
-            parent_state = instance_state(value)
+            parent_dict = value.__dict__
             # Before the append, as the event runs: the history keeps a copy of the collection.
             parent_state._modified_event(parent_dict, self.backref_impl, NO_VALUE, True)
             parent_dict[self.backref]._sa_adapter.append_without_event(instance)
             if self.backref_impl.trackparent:
                 self.backref_impl.sethasparent(state, parent_state, True)
 
-    def _fresh(self, value: Any, parent_dict: dict[str, Any]) -> bool:
+    def _fresh(self, parent_state: Any, parent_dict: dict[str, Any]) -> bool:
         """A new object in no session, whose collection (if any) is already made."""
-        parent_state = instance_state(value)
         if parent_state.key is not None or parent_state.session_id is not None:
             return False
         return self.backref is None or self.backref in parent_dict
